@@ -1,0 +1,3 @@
+//! What grantlint knows about each cloud's permissions, compiled in from data under `rules/`.
+
+pub mod oci;

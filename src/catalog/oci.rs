@@ -1,0 +1,195 @@
+//! OCI resource types, families and the permissions each verb adds, from `rules/oci/`.
+//!
+//! `catalog.tsv` is generated from Oracle's published permission mapping
+//! (`scripts/regen-oci-catalog.sh`); `extra-types.tsv` and `data-exposing.tsv` are curated.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const CATALOG: &str = include_str!("../../rules/oci/catalog.tsv");
+const EXTRA_TYPES: &str = include_str!("../../rules/oci/extra-types.tsv");
+const DATA_EXPOSING: &str = include_str!("../../rules/oci/data-exposing.tsv");
+
+/// What a resource-type word in a statement names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource<'c> {
+    AllResources,
+    Family(&'c [&'static str]),
+    Type,
+}
+
+/// Whether a permission only reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PermissionLevel {
+    /// Added by `inspect` or `read`, and by no other verb anywhere.
+    Read,
+    /// Added by `use` or `manage` somewhere.
+    Write,
+}
+
+pub struct OciCatalog {
+    /// The generated table's `# source:` line.
+    pub source: &'static str,
+    families: HashMap<&'static str, Vec<&'static str>>,
+    types: HashMap<&'static str, ()>,
+    aliases: HashMap<&'static str, &'static str>,
+    permissions: HashMap<&'static str, PermissionLevel>,
+    data_exposing: HashMap<&'static str, &'static str>,
+}
+
+impl OciCatalog {
+    /// The catalog compiled into this binary, parsed on first use.
+    pub fn get() -> &'static OciCatalog {
+        static CATALOG_CELL: OnceLock<OciCatalog> = OnceLock::new();
+        CATALOG_CELL.get_or_init(|| OciCatalog::parse(CATALOG, EXTRA_TYPES, DATA_EXPOSING))
+    }
+
+    fn parse(catalog: &'static str, extra: &'static str, exposing: &'static str) -> Self {
+        let mut this = OciCatalog {
+            source: catalog.lines().next().and_then(|l| l.strip_prefix("# source: ")).unwrap_or("unknown"),
+            families: HashMap::new(),
+            types: HashMap::new(),
+            aliases: HashMap::new(),
+            permissions: HashMap::new(),
+            data_exposing: HashMap::new(),
+        };
+        for line in data_lines(catalog) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            match cols.as_slice() {
+                ["family", name, members] => {
+                    this.families.insert(name, members.split(',').filter(|m| !m.is_empty()).collect());
+                }
+                ["type", name, inspect, read, use_, manage] => {
+                    this.types.insert(name, ());
+                    for (column, level) in [
+                        (inspect, PermissionLevel::Read),
+                        (read, PermissionLevel::Read),
+                        (use_, PermissionLevel::Write),
+                        (manage, PermissionLevel::Write),
+                    ] {
+                        for perm in column.split(',').filter(|p| !p.is_empty() && *p != "-") {
+                            // A permission any verb beyond read adds is not read-only anywhere.
+                            let entry = this.permissions.entry(perm).or_insert(level);
+                            if level == PermissionLevel::Write {
+                                *entry = PermissionLevel::Write;
+                            }
+                        }
+                    }
+                }
+                ["alias", alias, canonical] => {
+                    this.aliases.insert(alias, canonical);
+                }
+                _ => {}
+            }
+        }
+        for line in data_lines(extra) {
+            if let Some(name) = line.split('\t').next() {
+                this.types.insert(name, ());
+            }
+        }
+        for line in data_lines(exposing) {
+            if let Some((name, reason)) = line.split_once('\t') {
+                this.data_exposing.insert(name, reason);
+            }
+        }
+        this
+    }
+
+    /// What `word` names as a resource type, or `None` when grantlint does not know it.
+    pub fn resource(&self, word: &str) -> Option<Resource<'_>> {
+        let lower = word.to_ascii_lowercase();
+        if lower == "all-resources" {
+            return Some(Resource::AllResources);
+        }
+        if let Some(members) = self.families.get(lower.as_str()) {
+            return Some(Resource::Family(members));
+        }
+        let canonical = self.aliases.get(lower.as_str()).copied().unwrap_or(lower.as_str());
+        self.types.contains_key(canonical).then_some(Resource::Type)
+    }
+
+    /// Whether a grant on `container` includes the type or family `member`.
+    pub fn covers(&self, container: &str, member: &str) -> bool {
+        let canon = |w: &str| {
+            let lower = w.to_ascii_lowercase();
+            self.aliases.get(lower.as_str()).map_or(lower, |c| (*c).to_string())
+        };
+        let (container, member) = (canon(container), canon(member));
+        if container == member || container == "all-resources" {
+            return true;
+        }
+        let Some(outer) = self.families.get(container.as_str()) else { return false };
+        match self.families.get(member.as_str()) {
+            Some(inner) => inner.iter().all(|m| outer.contains(m)),
+            None => outer.contains(&member.as_str()),
+        }
+    }
+
+    pub fn permission(&self, name: &str) -> Option<PermissionLevel> {
+        self.permissions.get(name.to_ascii_uppercase().as_str()).copied()
+    }
+
+    /// Why reading `name` (a type, family or permission) returns content, if it does.
+    pub fn data_exposure(&self, name: &str) -> Option<&'static str> {
+        let key = if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            name.to_ascii_uppercase()
+        } else {
+            let lower = name.to_ascii_lowercase();
+            self.aliases.get(lower.as_str()).map_or(lower, |c| (*c).to_string())
+        };
+        self.data_exposing.get(key.as_str()).copied()
+    }
+}
+
+fn data_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_types_families_and_aliases() {
+        let c = OciCatalog::get();
+        assert!(c.source.contains("oci-policy-analysis"));
+        assert_eq!(c.resource("buckets"), Some(Resource::Type));
+        assert_eq!(c.resource("Bucket"), Some(Resource::Type));
+        assert_eq!(c.resource("usage-report"), Some(Resource::Type));
+        assert!(matches!(c.resource("object-family"), Some(Resource::Family(m)) if m.contains(&"objects")));
+        assert_eq!(c.resource("ALL-RESOURCES"), Some(Resource::AllResources));
+        assert_eq!(c.resource("bukkets"), None);
+        assert_eq!(c.resource("identity-family"), None);
+    }
+
+    #[test]
+    fn permission_levels_fail_closed() {
+        let c = OciCatalog::get();
+        assert_eq!(c.permission("POLICY_READ"), Some(PermissionLevel::Read));
+        assert_eq!(c.permission("BUCKET_INSPECT"), Some(PermissionLevel::Read));
+        assert_eq!(c.permission("OBJECT_CREATE"), Some(PermissionLevel::Write));
+        // listed under both read and use of one type: not read-only
+        assert_eq!(c.permission("MGMT_AGENT_NAMED_CREDENTIAL_APPLY"), Some(PermissionLevel::Write));
+        assert_eq!(c.permission("NOT_A_PERMISSION"), None);
+    }
+
+    #[test]
+    fn coverage_follows_families() {
+        let c = OciCatalog::get();
+        assert!(c.covers("all-resources", "metrics"));
+        assert!(c.covers("object-family", "objects"));
+        assert!(c.covers("objects", "object"));
+        assert!(!c.covers("objects", "object-family"));
+        assert!(!c.covers("buckets", "objects"));
+    }
+
+    #[test]
+    fn data_exposure_is_curated() {
+        let c = OciCatalog::get();
+        assert!(c.data_exposure("objects").is_some());
+        assert!(c.data_exposure("all-resources").is_some());
+        assert!(c.data_exposure("OBJECT_READ").is_some());
+        assert!(c.data_exposure("buckets").is_none());
+        assert!(c.data_exposure("metrics").is_none());
+    }
+}

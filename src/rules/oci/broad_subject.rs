@@ -1,0 +1,74 @@
+use super::{accepted, grants};
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Context, declare_rule};
+use crate::syntax::oci::Policy;
+use crate::syntax::oci::ast::{Principal, SubjectKind};
+
+declare_rule! {
+    /// A grant goes to `any-user` or `any-group`, or, with a vendor profile, to anyone but the
+    /// profile's group.
+    ///
+    /// `any-user` includes every user, instance and resource principal and every OCI service
+    /// principal; `any-group` every user and instance principal in the tenancy. A vendor grant
+    /// belongs to the one group created for the vendor's user, so that removing the user or the
+    /// group ends the vendor's access, and nobody else gains it. With a profile, a grant to
+    /// another group, a dynamic group, a service or a group OCID is reported too: each widens the
+    /// vendor's grant beyond the group the profile names. Deny statements are not judged.
+    ///
+    /// ## Example
+    /// ```text
+    /// Allow any-user to read all-resources in tenancy
+    /// ```
+    /// Use instead:
+    /// ```text
+    /// Allow group digiusher-finops-group to read all-resources in tenancy
+    /// ```
+    pub static RULE = { code: "OCI007", name: "oci-broad-subject", severity: Error };
+}
+
+pub fn check(policy: &Policy, cx: &mut Context) {
+    let group = cx.profile.and_then(|p| p.oci.as_ref()).map(|o| o.group.clone());
+    for parsed in &policy.statements {
+        let Some(parts) = parsed.statement.parts() else { continue };
+        if !grants(parts.effect) || accepted(cx, parsed.text, RULE.code) {
+            continue;
+        }
+        let subject = parts.subject;
+        match &subject.kind {
+            SubjectKind::AnyUser | SubjectKind::AnyGroup => cx.report(
+                Diagnostic::new(
+                    &RULE,
+                    subject.span,
+                    "this grant goes to every principal in the tenancy, not to the vendor's group",
+                )
+                .with_help("grant to the vendor's own group"),
+            ),
+            SubjectKind::Group(principals) => {
+                let Some(group) = &group else { continue };
+                for principal in principals {
+                    let message = match principal {
+                        Principal::Name { name, .. } if name.text.eq_ignore_ascii_case(group) => continue,
+                        Principal::Name { name, .. } => {
+                            format!("group `{}` is not the profile's group `{group}`", name.text)
+                        }
+                        Principal::Id(_) => format!("a group OCID cannot be shown to be the profile's group `{group}`"),
+                    };
+                    cx.report(
+                        Diagnostic::new(&RULE, principal.span(), message).with_help(format!("grant to group {group}")),
+                    );
+                }
+            }
+            SubjectKind::DynamicGroup(_) | SubjectKind::Service(_) | SubjectKind::Resource(_) => {
+                let Some(group) = &group else { continue };
+                cx.report(
+                    Diagnostic::new(
+                        &RULE,
+                        subject.span,
+                        format!("the profile's grants go to group `{group}`, not to this subject"),
+                    )
+                    .with_help(format!("grant to group {group}")),
+                );
+            }
+        }
+    }
+}

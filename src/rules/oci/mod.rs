@@ -1,0 +1,38 @@
+//! Rules for OCI policies, one file each.
+
+pub mod broad_subject;
+pub mod cross_tenancy_mixed;
+pub mod data_read;
+pub mod duplicate_statement;
+pub mod grant_not_read_only;
+pub mod malformed_ocid;
+pub mod missing_grant;
+pub mod syntax_error;
+pub mod too_many_statements;
+pub mod undefined_alias;
+pub mod unknown_resource_type;
+pub mod wrong_tenancy_ocid;
+
+use crate::syntax::oci::ast::{Effect, Principal, SubjectKind, Token};
+
+/// Whether the profile accepts finding `code` on this statement (an expected statement that
+/// the profile marks as reviewed for that rule).
+pub(crate) fn accepted(cx: &super::Context, statement_text: &str, code: &str) -> bool {
+    cx.profile.is_some_and(|p| p.oci_accepts(statement_text, code))
+}
+
+/// The group names a subject grants to (not ids, not domains).
+pub(crate) fn group_names<'a>(subject: &'a SubjectKind<'a>) -> impl Iterator<Item = &'a Token<'a>> {
+    let principals: &[Principal] = match subject {
+        SubjectKind::Group(p) => p,
+        _ => &[],
+    };
+    principals.iter().filter_map(|p| match p {
+        Principal::Name { name, .. } => Some(name),
+        Principal::Id(_) => None,
+    })
+}
+
+pub(crate) fn grants(effect: Effect) -> bool {
+    effect == Effect::Allow
+}

@@ -1,0 +1,4 @@
+//! Parsing only: text in, models with spans out. Nothing here judges a policy.
+
+pub mod json;
+pub mod oci;

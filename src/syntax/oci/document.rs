@@ -1,0 +1,179 @@
+//! The files OCI statements come in: grantlint's text format and the OCI API's JSON shapes.
+
+use super::parser::SyntaxError;
+use crate::span::{Span, SpanMap};
+use crate::syntax::json;
+use jsonc_parser::ast::Value;
+use std::borrow::Cow;
+
+/// One policy's statements as text, before parsing.
+#[derive(Clone, Debug)]
+pub struct PolicySource<'f> {
+    /// The policy's name, when the input names it (API JSON, Terraform, a file's stem).
+    pub name: Option<String>,
+    /// Where the policy sits in its file, for findings about the policy as a whole.
+    pub span: Span,
+    pub statements: Vec<StatementText<'f>>,
+    /// Structural problems of the input itself (a statement that is not a string).
+    pub errors: Vec<SyntaxError>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StatementText<'f> {
+    pub text: Cow<'f, str>,
+    pub map: SpanMap,
+}
+
+const STATEMENT_WORDS: [&str; 5] = ["allow", "deny", "define", "endorse", "admit"];
+
+fn starts_statement(line: &str) -> bool {
+    let word = line.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+    STATEMENT_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
+}
+
+/// Whether a text file looks like OCI statements: its first line that is not blank or a `#`
+/// comment starts with a statement keyword.
+pub fn sniff_text(text: &str) -> bool {
+    text.lines().map(str::trim_start).find(|l| !l.is_empty() && !l.starts_with('#')).is_some_and(starts_statement)
+}
+
+/// Reads grantlint's text format: one statement per line, continued on following lines that do
+/// not start a statement; blank lines and `#` comment lines end a statement.
+pub fn read_text<'f>(text: &'f str, name: Option<String>) -> PolicySource<'f> {
+    let mut statements = Vec::new();
+    let mut current: Option<(usize, usize)> = None;
+    let mut offset = 0;
+    let push = |range: (usize, usize), statements: &mut Vec<StatementText<'f>>| {
+        let (start, end) = range;
+        statements.push(StatementText { text: Cow::Borrowed(&text[start..end]), map: SpanMap::Offset(start) });
+    };
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start();
+        let indent = content.len() - trimmed.len();
+        let (start, end) = (offset + indent, offset + content.trim_end().len());
+        offset += line.len();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            if let Some(range) = current.take() {
+                push(range, &mut statements);
+            }
+            continue;
+        }
+        current = match current {
+            Some(range) if !starts_statement(trimmed) => Some((range.0, end)),
+            Some(range) => {
+                push(range, &mut statements);
+                Some((start, end))
+            }
+            None => Some((start, end)),
+        };
+    }
+    if let Some(range) = current {
+        push(range, &mut statements);
+    }
+    PolicySource { name, span: Span::new(0, text.len()), statements, errors: Vec::new() }
+}
+
+/// Reads the JSON shapes OCI statements come in: an array of statements, an API `Policy` object
+/// (`{"name", "statements": [...]}`), or `oci iam policy get|list` output (`{"data": …}`).
+/// `None` when the JSON is none of these.
+pub fn read_json<'f>(value: &Value<'f>, text: &'f str) -> Option<Vec<PolicySource<'f>>> {
+    match value {
+        Value::Array(array) if array.elements.iter().all(|e| matches!(e, Value::StringLit(_))) => {
+            Some(vec![statements_array(None, value, text)])
+        }
+        Value::Object(object) => {
+            if let Some(data) = object.get("data") {
+                return match &data.value {
+                    Value::Array(items) => items.elements.iter().map(|item| policy_object(item, text)).collect(),
+                    item => policy_object(item, text).map(|p| vec![p]),
+                };
+            }
+            policy_object(value, text).map(|p| vec![p])
+        }
+        _ => None,
+    }
+}
+
+fn policy_object<'f>(value: &Value<'f>, text: &'f str) -> Option<PolicySource<'f>> {
+    let Value::Object(object) = value else { return None };
+    let statements = object.get("statements")?;
+    let name = object.get_string("name").map(|s| s.value.to_string());
+    let mut policy = statements_array(name, &statements.value, text);
+    policy.span = json::value_span(value);
+    Some(policy)
+}
+
+fn statements_array<'f>(name: Option<String>, value: &Value<'f>, text: &'f str) -> PolicySource<'f> {
+    let span = json::value_span(value);
+    let mut policy = PolicySource { name, span, statements: Vec::new(), errors: Vec::new() };
+    let Value::Array(array) = value else {
+        policy.errors.push(SyntaxError {
+            span,
+            message: "`statements` must be an array of strings".into(),
+            help: None,
+        });
+        return policy;
+    };
+    for element in &array.elements {
+        match element {
+            Value::StringLit(lit) => {
+                let (text, map) = json::string_text(lit, text);
+                policy.statements.push(StatementText { text, map });
+            }
+            other => policy.errors.push(SyntaxError {
+                span: json::value_span(other),
+                message: "a policy statement must be a string".into(),
+                help: None,
+            }),
+        }
+    }
+    policy
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(source: &PolicySource) -> Vec<String> {
+        source.statements.iter().map(|s| s.text.to_string()).collect()
+    }
+
+    #[test]
+    fn text_statements_continue_over_lines() {
+        let text = "# header\nAllow group A to read buckets\n  in tenancy\n\nallow group B to inspect users in tenancy\nDefine tenancy X as ocid1.tenancy.oc1..aaaa\n";
+        let policy = read_text(text, None);
+        assert_eq!(
+            texts(&policy),
+            [
+                "Allow group A to read buckets\n  in tenancy",
+                "allow group B to inspect users in tenancy",
+                "Define tenancy X as ocid1.tenancy.oc1..aaaa",
+            ]
+        );
+        let first = &policy.statements[0];
+        assert_eq!(first.map.map(0, 5), Span::new(9, 14));
+    }
+
+    #[test]
+    fn sniffing_needs_a_statement_first() {
+        assert!(sniff_text("# c\n\n  allow group A to read buckets in tenancy"));
+        assert!(!sniff_text("hello world"));
+        assert!(!sniff_text(""));
+    }
+
+    #[test]
+    fn json_shapes() {
+        let text = r#"{"data": [{"name": "p1", "statements": ["Allow group A to read buckets in tenancy"]},
+                                 {"name": "p2", "statements": ["x", 3]}]}"#;
+        let value = json::parse(text).unwrap();
+        let policies = read_json(&value, text).unwrap();
+        assert_eq!(policies.len(), 2);
+        assert_eq!(policies[0].name.as_deref(), Some("p1"));
+        assert_eq!(policies[1].errors.len(), 1);
+        let array = r#"["Allow group A to read buckets in tenancy"]"#;
+        assert_eq!(read_json(&json::parse(array).unwrap(), array).unwrap().len(), 1);
+        let aws = r#"{"Version": "2012-10-17", "Statement": []}"#;
+        assert!(read_json(&json::parse(aws).unwrap(), aws).is_none());
+    }
+}
