@@ -44,7 +44,8 @@ pub fn collect(paths: &[String]) -> Result<Vec<Input>, String> {
         let walker = walkdir::WalkDir::new(root).sort_by_file_name().into_iter().filter_entry(|e| {
             e.depth() == 0 || {
                 let name = e.file_name().to_string_lossy();
-                !name.starts_with('.') && !(e.file_type().is_dir() && SKIPPED_DIRS.contains(&name.as_ref()))
+                let skipped_dir = e.file_type().is_dir() && SKIPPED_DIRS.contains(&name.as_ref());
+                !name.starts_with('.') && !skipped_dir
             }
         });
         for entry in walker {

@@ -16,6 +16,7 @@ pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> io::Re
         let shown = Shown::new(&item);
         handler.render_report(&mut buf, &shown).map_err(io::Error::other)?;
         out.write_all(buf.as_bytes())?;
+        writeln!(out)?;
     }
     if options.verbose {
         skipped_lines(report, out)?;
@@ -26,18 +27,15 @@ pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> io::Re
     Ok(())
 }
 
-/// One finding as miette sees it.
+/// One finding as miette sees it. The rule code leads the message, as in the concise format.
 struct Shown<'a> {
     item: &'a Located<'a>,
     source: Named<'a>,
-    code: String,
 }
 
 impl<'a> Shown<'a> {
     fn new(item: &'a Located<'a>) -> Self {
-        let d = item.diagnostic;
-        let code = d.rule.code.to_string();
-        Self { item, source: Named { name: &item.source.path, text: &item.source.text }, code }
+        Self { item, source: Named { name: &item.source.path, text: &item.source.text } }
     }
 }
 
@@ -49,9 +47,11 @@ impl fmt::Debug for Shown<'_> {
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.item.diagnostic.unit {
-            Some(unit) => write!(f, "{} (policy {unit})", self.item.diagnostic.message),
-            None => f.write_str(&self.item.diagnostic.message),
+        let d = self.item.diagnostic;
+        write!(f, "{} {}", d.rule.code, d.message)?;
+        match &d.unit {
+            Some(unit) => write!(f, " (policy {unit})"),
+            None => Ok(()),
         }
     }
 }
@@ -59,10 +59,6 @@ impl fmt::Display for Shown<'_> {
 impl std::error::Error for Shown<'_> {}
 
 impl miette::Diagnostic for Shown<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.code))
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.item.diagnostic.severity {
             Severity::Error => miette::Severity::Error,

@@ -1,12 +1,11 @@
 //! Strict JSON with byte spans. The only module that names the JSON parser crate.
 
 use crate::span::{Span, SpanMap};
-use jsonc_parser::ast::{StringLit, Value};
 use jsonc_parser::common::Range;
 use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 use std::borrow::Cow;
 
-pub use jsonc_parser::ast::{Array, Object, ObjectProp};
+pub use jsonc_parser::ast::{Array, Object, ObjectProp, ObjectPropName, StringLit, Value};
 
 /// Deeper nesting than any policy needs; the limit keeps a hostile file from exhausting the stack.
 pub const MAX_DEPTH: usize = 64;
@@ -139,11 +138,10 @@ fn decode_escape(rest: &str) -> (char, usize) {
         Some(b'f') => ('\u{c}', 2),
         Some(b'u') => {
             let Some(first) = rest.get(2..).and_then(hex) else { return ('\u{fffd}', 2) };
-            if (0xD800..0xDC00).contains(&first) && rest.get(6..8) == Some("\\u") {
-                if let Some(second) = rest.get(8..).and_then(hex) {
-                    let code = 0x10000 + ((first - 0xD800) << 10) + (second.wrapping_sub(0xDC00) & 0x3FF);
-                    return (char::from_u32(code).unwrap_or('\u{fffd}'), 12);
-                }
+            let high_surrogate = (0xD800..0xDC00).contains(&first) && rest.get(6..8) == Some("\\u");
+            if let Some(second) = rest.get(8..).and_then(hex).filter(|_| high_surrogate) {
+                let code = 0x10000 + ((first - 0xD800) << 10) + (second.wrapping_sub(0xDC00) & 0x3FF);
+                return (char::from_u32(code).unwrap_or('\u{fffd}'), 12);
             }
             (char::from_u32(first).unwrap_or('\u{fffd}'), 6)
         }

@@ -37,7 +37,9 @@ pub fn parse_statement<'a>(text: &'a str, map: &'a SpanMap) -> Result<Statement<
 
 // ---------- errors ----------
 
-const MAX_EXPECTED: usize = 8;
+/// Alternatives are labelled as a group by `expect`, so a few slots are enough; keeping the error
+/// small keeps every parser's `Result` small.
+const MAX_EXPECTED: usize = 4;
 
 /// The parser's error: furthest offset wins, expectations at the same offset are merged.
 #[derive(Clone, Debug)]
@@ -296,9 +298,8 @@ fn ocid(i: In) -> Res<Token> {
     let stop = |c: char| c.is_whitespace() || matches!(c, ',' | '{' | '}' | '(' | ')' | '\'');
     let (skip, len) = if frag.len() >= 6 && frag.as_bytes()[..6].eq_ignore_ascii_case(b"ocid1.") {
         (0, frag.find(stop).unwrap_or(frag.len()))
-    } else if frag.starts_with('\'') {
-        let inner = frag[1..].find(['\'', '\n']).unwrap_or(frag.len() - 1);
-        (1, inner)
+    } else if let Some(quoted) = frag.strip_prefix('\'') {
+        (1, quoted.find(['\'', '\n']).unwrap_or(quoted.len()))
     } else if frag.starts_with('<') {
         (0, frag.find('>').map_or(frag.len(), |n| n + 1))
     } else if frag.starts_with("${") {
@@ -592,16 +593,26 @@ fn where_clause(i: In) -> Res<Option<Condition>> {
     }
 }
 
+/// Far deeper than any real condition; the bound keeps hostile input from exhausting the stack.
+const MAX_CONDITION_DEPTH: usize = 32;
+
 /// `cond_expr = condition | ( "all" | "any" ) "{" cond_expr { "," cond_expr } "}"`
 fn cond_expr(i: In) -> Res<Condition> {
+    nested_cond_expr(i, 0)
+}
+
+fn nested_cond_expr(i: In, depth: usize) -> Res<Condition> {
     let start = ws(i);
     for (keyword, all) in [("all", true), ("any", false)] {
-        if let Ok((rest, _)) = kw(keyword)(start) {
-            if let Ok((rest, _)) = char_tok('{', "`{`")(rest) {
-                let (rest, items) = cut(comma_list(cond_expr)).parse(rest)?;
-                let (rest, _) = cut(|x| close_group(x)).parse(rest)?;
-                return Ok((rest, Condition::Group { all, span: span(&start, &rest), items }));
+        if let Ok((rest, _)) = kw(keyword)(start)
+            && let Ok((rest, _)) = char_tok('{', "`{`")(rest)
+        {
+            if depth >= MAX_CONDITION_DEPTH {
+                return Err(fatal(&start, "conditions are nested too deeply", "flatten the `all`/`any` groups"));
             }
+            let (rest, items) = cut(comma_list(|x| nested_cond_expr(x, depth + 1))).parse(rest)?;
+            let (rest, _) = cut(close_group).parse(rest)?;
+            return Ok((rest, Condition::Group { all, span: span(&start, &rest), items }));
         }
     }
     condition(start)
@@ -712,8 +723,8 @@ fn value(i: In) -> Res<Value> {
     if frag.starts_with('\'') {
         return string(at).map(|(rest, s)| (rest, Value::String(s)));
     }
-    if frag.starts_with('/') {
-        return match frag[1..].find(['/', '\n']) {
+    if let Some(body) = frag.strip_prefix('/') {
+        return match body.find(['/', '\n']) {
             Some(n) if frag.as_bytes()[1 + n] == b'/' => {
                 let (inner, _) = at.take_split(1);
                 let (close, _) = inner.take_split(n);
@@ -773,7 +784,7 @@ fn define_body(i: In) -> Res<Define> {
 /// `endorse_body = subject xt_action "in" endorse_scope [ "with" resource_type "in" endorse_scope ] [ where_clause ]`
 fn endorse_body(i: In) -> Res<CrossGrant> {
     let (i, subject) = subject(i)?;
-    cross_grant_tail(subject, None, i, endorse_scope)
+    cross_grant_tail(subject, None, i, true)
 }
 
 /// `admit_body = subject [ "of" ( "tenancy" alias | "any-tenancy" ) ] xt_action "in" admit_scope …`
@@ -795,7 +806,7 @@ fn admit_body(i: In) -> Res<CrossGrant> {
             "name the foreign tenancy: `of tenancy <alias>`",
         ));
     }
-    cross_grant_tail(subject, of, i, admit_scope)
+    cross_grant_tail(subject, of, i, false)
 }
 
 fn tenancy_ref<'a>(of_span: Span, i: In<'a>) -> Res<'a, TenancyRef<'a>> {
@@ -812,17 +823,24 @@ fn tenancy_ref<'a>(of_span: Span, i: In<'a>) -> Res<'a, TenancyRef<'a>> {
     Ok((rest, TenancyRef { span: of_span.cover(alias.span), alias: Some(alias) }))
 }
 
-type ScopeParser = for<'a> fn(In<'a>) -> Res<'a, Scope<'a>>;
-
 fn cross_grant_tail<'a>(
     subject: Subject<'a>,
     of: Option<TenancyRef<'a>>,
     i: In<'a>,
-    scope: ScopeParser,
+    endorse: bool,
 ) -> Res<'a, CrossGrant<'a>> {
+    let scope: for<'b> fn(In<'b>) -> Res<'b, Scope<'b>> = if endorse { endorse_scope } else { admit_scope };
     let (i, action) = xt_action(i)?;
     let (i, _) = kw("in")(i)?;
+    let scope_start = ws(i);
     let (i, first_scope) = scope(i)?;
+    if endorse && matches!(first_scope, Scope::Location(_)) && !matches!(action, XtAction::Associate { .. }) {
+        return Err(fatal(
+            &scope_start,
+            "an Endorse names the tenancy it reaches",
+            "write `in tenancy <alias>`, `in any-tenancy` or `in compartment <name> of tenancy <alias>`",
+        ));
+    }
     let (i, action, with_scope) = match (action, kw("with")(i)) {
         (XtAction::Associate { verb_span, resource }, Ok((rest, _))) => {
             let (rest, with) = cut(resource_type).parse(rest)?;
@@ -872,38 +890,46 @@ fn xt_action(i: In) -> Res<XtAction> {
     expect("`to`", permission_list).map(XtAction::Plain).parse(i)
 }
 
-/// `endorse_scope = "any-tenancy" | "tenancy" alias | "compartment" path "of" "tenancy" alias`
+/// `endorse_scope = "any-tenancy" | "tenancy" [alias] | "compartment" path ["of" "tenancy" alias] | location`
+///
+/// A scope without a tenancy alias is local; only an `associate` statement's first scope may be.
 fn endorse_scope(i: In) -> Res<Scope> {
     let start = ws(i);
     if let Ok((rest, s)) = kw("any-tenancy")(start) {
         return Ok((rest, Scope::AnyTenancy(s)));
     }
-    if let Ok((rest, _)) = kw("tenancy")(start) {
-        let (rest, alias) = cut(expect("a tenancy alias (`define tenancy <alias> as …`)", word)).parse(rest)?;
-        return Ok((rest, Scope::Tenancy { span: span(&start, &rest), alias }));
+    if let Ok((rest, s)) = kw("tenancy")(start) {
+        return match alias_word(rest) {
+            Some((after, alias)) => Ok((after, Scope::Tenancy { span: span(&start, &after), alias })),
+            None => Ok((rest, Scope::Location(Location::Tenancy(s)))),
+        };
     }
-    if let Ok((rest, _)) = kw("compartment")(start) {
-        let (rest, path) = cut(compartment_path).parse(rest)?;
-        let (rest, _) = cut((kw("of"), kw("tenancy"))).parse(rest)?;
+    let (rest, location) = location(start)?;
+    if let Location::CompartmentPath { path, .. } = &location
+        && let Ok((rest, _)) = kw("of")(rest)
+    {
+        let (rest, _) = cut(kw("tenancy")).parse(rest)?;
         let (rest, alias) = cut(expect("a tenancy alias", word)).parse(rest)?;
-        return Ok((rest, Scope::CompartmentOf { span: span(&start, &rest), path, alias }));
+        return Ok((rest, Scope::CompartmentOf { span: span(&start, &rest), path: path.clone(), alias }));
     }
-    Err(nom::Err::Failure(Error::expected(
-        start.location_offset(),
-        "`any-tenancy`, `tenancy <alias>` or `compartment <name> of tenancy <alias>`",
-    )))
+    Ok((rest, Scope::Location(location)))
 }
 
-/// `admit_scope = location | "tenancy" alias`
+/// A tenancy alias after `tenancy`, which is never the `with` or `where` that may follow.
+fn alias_word(i: In) -> Option<(In, Token)> {
+    match word(i) {
+        Ok((after, alias)) if !alias.eq_ignore_case("where") && !alias.eq_ignore_case("with") => Some((after, alias)),
+        _ => None,
+    }
+}
+
+/// `admit_scope = "tenancy" alias | location`
 fn admit_scope(i: In) -> Res<Scope> {
     let start = ws(i);
-    if let Ok((rest, s)) = kw("tenancy")(start) {
-        return match word(rest) {
-            Ok((after, alias)) if !alias.eq_ignore_case("where") && !alias.eq_ignore_case("with") => {
-                Ok((after, Scope::Tenancy { span: span(&start, &after), alias }))
-            }
-            _ => Ok((rest, Scope::Location(Location::Tenancy(s)))),
-        };
+    if let Ok((rest, _)) = kw("tenancy")(start)
+        && let Some((after, alias)) = alias_word(rest)
+    {
+        return Ok((after, Scope::Tenancy { span: span(&start, &after), alias }));
     }
     location(start).map(|(rest, l)| (rest, Scope::Location(l)))
 }

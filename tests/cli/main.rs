@@ -1,0 +1,4 @@
+//! grantlint's integration tests: the binary run as a user runs it, output snapshotted with insta.
+
+mod oci;
+mod support;
