@@ -1,11 +1,13 @@
 //! Finding the files to lint: explicit paths, directory walks and standard input.
 
+use crate::config::Config;
 use crate::source::SourceFile;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Extensions a directory walk considers. Files named explicitly are always considered.
-const WALKED_EXTENSIONS: &[&str] = &["policy", "oci", "json", "txt"];
+/// Terraform and CloudFormation templates (`tf`, `yaml`, `yml`, `template`) hold policies too.
+const WALKED_EXTENSIONS: &[&str] = &["policy", "oci", "json", "txt", "tf", "yaml", "yml", "template"];
 
 /// Directories a walk never enters: build output and vendored dependencies hold no grants.
 const SKIPPED_DIRS: &[&str] = &["target", "node_modules"];
@@ -27,8 +29,10 @@ pub enum Loaded {
     },
 }
 
-/// Expands the command line's paths into the files to lint, in a stable order.
-pub fn collect(paths: &[String]) -> Result<Vec<Input>, String> {
+/// Expands the command line's paths into the files to lint, in a stable order. A walk takes the
+/// files the configuration considers; a file named explicitly is always taken, unless
+/// `force_exclude` applies the configuration's exclusions to it too.
+pub fn collect(paths: &[String], config: &Config, force_exclude: bool) -> Result<Vec<Input>, String> {
     let mut inputs = Vec::new();
     for path in paths {
         if path == "-" {
@@ -38,7 +42,9 @@ pub fn collect(paths: &[String]) -> Result<Vec<Input>, String> {
         let root = Path::new(path);
         let meta = std::fs::metadata(root).map_err(|e| format!("{path}: {e}"))?;
         if !meta.is_dir() {
-            inputs.push(Input { path: root.to_path_buf(), explicit: true });
+            if !(force_exclude && config.excluded(root)) {
+                inputs.push(Input { path: root.to_path_buf(), explicit: true });
+            }
             continue;
         }
         let walker = walkdir::WalkDir::new(root).sort_by_file_name().into_iter().filter_entry(|e| {
@@ -50,10 +56,12 @@ pub fn collect(paths: &[String]) -> Result<Vec<Input>, String> {
         });
         for entry in walker {
             let entry = entry.map_err(|e| format!("{path}: {e}"))?;
-            let walked = entry.file_type().is_file()
-                && entry.path().extension().and_then(|e| e.to_str()).is_some_and(|e| WALKED_EXTENSIONS.contains(&e));
-            if walked {
-                inputs.push(Input { path: entry.into_path(), explicit: false });
+            let by_extension =
+                entry.path().extension().and_then(|e| e.to_str()).is_some_and(|e| WALKED_EXTENSIONS.contains(&e));
+            if entry.file_type().is_file() && config.considered(entry.path(), by_extension) {
+                // `check .` reports `a.policy`, not `./a.policy`.
+                let path = entry.path().strip_prefix(".").unwrap_or(entry.path()).to_path_buf();
+                inputs.push(Input { path, explicit: false });
             }
         }
     }

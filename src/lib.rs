@@ -3,8 +3,10 @@
 //! The pipeline runs in one direction: [`source`] → [`syntax`] → model with spans → [`rules`] →
 //! [`diagnostic`]s → [`render`]. See `ARCHITECTURE.md`.
 
+pub mod audit;
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod input;
 pub mod lint;
@@ -13,4 +15,5 @@ pub mod render;
 pub mod rules;
 pub mod source;
 pub mod span;
+pub mod suppress;
 pub mod syntax;

@@ -1,15 +1,20 @@
 //! The pipeline: source → syntax → model → rules → sorted diagnostics.
 
+mod iac;
+
+use crate::config::{Accepted, Config};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::input::{self, Input, Loaded};
 use crate::profile::Profile;
+use crate::rules::aws::syntax_error as aws_syntax_error;
 use crate::rules::oci::{missing_grant, syntax_error};
 use crate::rules::{Check, Context, RULES};
 use crate::source::SourceFile;
 use crate::span::Span;
-use crate::syntax::json;
+use crate::suppress::{self, Suppression};
 use crate::syntax::oci::parser::SyntaxError;
 use crate::syntax::oci::{self, Policy, PolicySource};
+use crate::syntax::{aws, json};
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -17,12 +22,31 @@ use std::path::Path;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Oci,
+    /// An AWS policy of this kind, whatever its content suggests.
+    Aws(aws::Kind),
+}
+
+impl Kind {
+    fn aws(self) -> Option<aws::Kind> {
+        match self {
+            Kind::Aws(kind) => Some(kind),
+            Kind::Oci => None,
+        }
+    }
 }
 
 #[derive(Default)]
 pub struct Options<'p> {
     pub profile: Option<&'p Profile>,
     pub kind: Option<Kind>,
+    /// The `.grantlint.toml` in force, if any.
+    pub config: Option<&'p Config>,
+}
+
+impl Options<'_> {
+    pub(crate) fn accepted(&self) -> &[Accepted] {
+        self.config.map_or(&[], |c| &c.accepted)
+    }
 }
 
 /// What happened to one file.
@@ -39,6 +63,8 @@ pub struct FileResult {
     pub outcome: Outcome,
     pub diagnostics: Vec<Diagnostic>,
     coverage: missing_grant::Coverage,
+    /// Applied after the run-wide rules, so they can be suppressed too.
+    suppressions: Vec<Suppression>,
 }
 
 /// Everything one run found: files in input order, diagnostics sorted within each file.
@@ -106,6 +132,20 @@ fn finish(report: &mut Report, options: &Options) {
         }
     }
     for file in &mut report.files {
+        let mut suppressions = std::mem::take(&mut file.suppressions);
+        if let Some(config) = options.config {
+            suppressions.extend(config_suppressions(config, &file.source));
+        }
+        suppress::apply(&mut file.diagnostics, &suppressions);
+        if let Some(config) = options.config {
+            file.diagnostics.retain_mut(|d| match config.severity(d.rule.code, d.severity) {
+                Some(severity) => {
+                    d.severity = severity;
+                    true
+                }
+                None => false,
+            });
+        }
         file.diagnostics
             .sort_by(|a, b| (a.span.start, a.rule.code, a.span.end).cmp(&(b.span.start, b.rule.code, b.span.end)));
     }
@@ -116,19 +156,28 @@ fn lint_loaded(loaded: Loaded, explicit: bool, options: &Options) -> FileResult 
         Loaded::Text(source) => (source, None),
         Loaded::NotText { source, offset } => (source, Some(offset)),
     };
-    let mut file =
-        FileResult { source, outcome: Outcome::Linted(0), diagnostics: Vec::new(), coverage: Default::default() };
+    let mut file = FileResult {
+        source,
+        outcome: Outcome::Linted(0),
+        diagnostics: Vec::new(),
+        coverage: Default::default(),
+        suppressions: Vec::new(),
+    };
     let format = detect(&file.source, explicit, options.kind);
     if let Some(offset) = bad_utf8 {
         match format {
             Format::OciText | Format::Json => {
+                // The text was decoded lossily: the bad byte is now a U+FFFD, three bytes long.
                 let error = SyntaxError {
-                    span: Span::new(offset, offset + 1),
+                    span: Span::new(offset, offset + char::REPLACEMENT_CHARACTER.len_utf8()),
                     message: "the file is not UTF-8 text".into(),
                     help: Some("save the file as UTF-8"),
                 };
-                file.diagnostics.push(syntax_error::diagnostic(error));
+                let aws = matches!(format, Format::Json) && looks_aws(&file.source.text, options.kind);
+                let report = if aws { aws_syntax_error::diagnostic } else { syntax_error::diagnostic };
+                file.diagnostics.push(report(error));
             }
+            Format::Iac(_) => file.diagnostics.push(iac::not_utf8(offset)),
             Format::Skip(_) => file.outcome = Outcome::Skipped("binary, or not UTF-8 text".into()),
         }
         return file;
@@ -139,9 +188,12 @@ fn lint_loaded(loaded: Loaded, explicit: bool, options: &Options) -> FileResult 
             let name = Path::new(&file.source.path).file_stem().map(|s| s.to_string_lossy().into_owned());
             let text = file.source.text.clone();
             let policy = oci::read_text(&text, name);
+            let statements: Vec<Span> = policy.statements.iter().map(|s| s.map.map(0, s.text.len())).collect();
+            file.suppressions = suppress::scope_directives(suppress::directives(&text), &statements);
             lint_oci(&[policy], options, &mut file);
         }
         Format::Json => lint_json(options, &mut file),
+        Format::Iac(flavor) => iac::lint(flavor, options, &mut file),
     }
     file
 }
@@ -149,16 +201,23 @@ fn lint_loaded(loaded: Loaded, explicit: bool, options: &Options) -> FileResult 
 enum Format {
     OciText,
     Json,
+    /// A Terraform or CloudFormation template.
+    Iac(iac::Flavor),
     Skip(&'static str),
 }
 
 fn detect(source: &SourceFile, explicit: bool, kind: Option<Kind>) -> Format {
     let ext = Path::new(&source.path).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let looks_json = source.text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']);
+    // A JSON template read as a policy when `--kind` says so; `.tf` and YAML have no other reading.
+    if let Some(flavor) = iac::detect(source).filter(|_| kind.is_none() || ext != "json") {
+        return Format::Iac(flavor);
+    }
     match ext.as_str() {
         "policy" | "oci" => Format::OciText,
         "json" => Format::Json,
         _ if kind == Some(Kind::Oci) && !looks_json => Format::OciText,
+        _ if explicit && kind.and_then(Kind::aws).is_some() => Format::Json,
         _ if source.path == "-" && looks_json => Format::Json,
         _ if oci::sniff_text(&source.text) => Format::OciText,
         _ if explicit && looks_json => Format::Json,
@@ -171,8 +230,10 @@ fn lint_json(options: &Options, file: &mut FileResult) {
     let value = match json::parse(&text) {
         Ok(value) => value,
         Err(e) => {
-            if text.contains("\"statements\"") {
-                let error = SyntaxError { span: e.span, message: format!("invalid JSON: {}", e.message), help: None };
+            let error = SyntaxError { span: e.span, message: format!("invalid JSON: {}", e.message), help: None };
+            if looks_aws(&text, options.kind) {
+                file.diagnostics.push(aws_syntax_error::diagnostic(error));
+            } else if text.contains("\"statements\"") {
                 file.diagnostics.push(syntax_error::diagnostic(error));
             } else {
                 file.outcome = Outcome::Skipped(format!("not a policy: invalid JSON ({})", e.message));
@@ -180,17 +241,55 @@ fn lint_json(options: &Options, file: &mut FileResult) {
             return;
         }
     };
+    let forced = options.kind.and_then(Kind::aws);
+    if forced.is_some() || (options.kind != Some(Kind::Oci) && aws::sniff(&value)) {
+        lint_aws(&value, &text, forced, options, file);
+        return;
+    }
+    if crate::audit::snapshot::is_snapshot(&value) {
+        return crate::audit::snapshot::lint(&value, &text, options, file);
+    }
     match oci::read_json(&value, &text) {
         Some(policies) => lint_oci(&policies, options, file),
         None => file.outcome = Outcome::Skipped("JSON, but not a policy".into()),
     }
 }
 
-fn lint_oci(sources: &[PolicySource], options: &Options, file: &mut FileResult) {
+/// Whether JSON that does not parse was meant as an AWS policy: `--kind` says so, or it has a
+/// `Statement` key.
+fn looks_aws(text: &str, kind: Option<Kind>) -> bool {
+    kind.and_then(Kind::aws).is_some() || (kind != Some(Kind::Oci) && text.contains("\"Statement\""))
+}
+
+/// One AWS policy document: the reader's problems as AWS001, then every AWS rule.
+fn lint_aws(value: &json::Value, text: &str, kind: Option<aws::Kind>, options: &Options, file: &mut FileResult) {
+    file.outcome = Outcome::Linted(1);
+    let document = aws::read(value, text, kind);
+    file.diagnostics.extend(aws_diagnostics(&document, options));
+}
+
+/// The findings on one read AWS policy document: the reader's problems as AWS001, then every
+/// AWS rule's. Spans are the document's.
+pub(crate) fn aws_diagnostics(document: &aws::Document, options: &Options) -> Vec<Diagnostic> {
+    let mut cx = Context::new(options.profile, options.accepted());
+    for error in &document.errors {
+        cx.report(aws_syntax_error::diagnostic(error.clone()));
+    }
+    if let Some(policy) = &document.policy {
+        for rule in RULES {
+            if let Check::AwsPolicy(check) = rule.check {
+                check(policy, &mut cx);
+            }
+        }
+    }
+    cx.into_diagnostics()
+}
+
+pub(crate) fn lint_oci(sources: &[PolicySource], options: &Options, file: &mut FileResult) {
     file.outcome = Outcome::Linted(sources.len());
     for source in sources {
         let policy = Policy::parse(source);
-        let mut cx = Context::new(options.profile);
+        let mut cx = Context::new(options.profile, options.accepted());
         for error in &policy.errors {
             cx.report(syntax_error::diagnostic(error.clone()));
         }
@@ -219,4 +318,22 @@ fn lint_oci(sources: &[PolicySource], options: &Options, file: &mut FileResult) 
             d
         }));
     }
+}
+
+/// The configuration's `per-file-ignores` that match this file, as whole-file suppressions.
+fn config_suppressions(config: &Config, source: &SourceFile) -> Vec<Suppression> {
+    let relative = config.relative(Path::new(&source.path));
+    let origin = config.path.as_ref().map(|p| p.display().to_string());
+    config
+        .per_file_ignores
+        .iter()
+        .filter(|(set, _, _)| set.is_match(&relative))
+        .map(|(_, _, codes)| Suppression {
+            span: Span::at(0),
+            scope: None,
+            codes: codes.iter().map(|c| (Some(*c), (*c).to_string(), Span::at(0))).collect(),
+            has_reason: true,
+            from_config: origin.clone(),
+        })
+        .collect()
 }

@@ -41,10 +41,15 @@ impl LineIndex {
         Self { starts }
     }
 
+    /// The 1-based line of `offset`, without counting columns (which costs the line's length).
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
     /// The position of `offset`; an offset inside a UTF-8 sequence counts as its character.
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let line = self.line(offset) - 1;
         let start = self.starts[line];
         let column =
             text.get(start..).map_or(0, |rest| rest.char_indices().take_while(|(i, _)| start + i < offset).count());
@@ -73,6 +78,7 @@ mod tests {
         // 'x' follows two multi-byte characters
         assert_eq!(index.position(text, 3 + 2 + 3), Position { line: 2, column: 3 });
         assert_eq!(index.position(text, text.len()), Position { line: 3, column: 1 });
+        assert_eq!(index.line(3), 2);
     }
 
     #[test]

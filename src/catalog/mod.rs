@@ -1,3 +1,4 @@
 //! What grantlint knows about each cloud's permissions, compiled in from data under `rules/`.
 
+pub mod aws;
 pub mod oci;

@@ -1,12 +1,14 @@
 //! `grantlint check`: lint files and directories.
 
-use super::{exit, usage_error};
-use crate::diagnostic::Severity;
+use super::output::OutputArgs;
+use super::usage_error;
+use crate::config::Config;
 use crate::lint::{self, Kind, Options};
 use crate::profile::Profile;
-use crate::render::{self, Format};
+use crate::syntax::aws;
 use clap::{Args, ValueEnum};
-use std::io::{self, IsTerminal, Write};
+use std::io;
+use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -18,69 +20,68 @@ pub struct CheckArgs {
     #[arg(long)]
     profile: Option<String>,
 
-    /// Output format [default: human on a terminal, concise otherwise]
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-
     /// Read files as this kind of policy when detection is not enough
     #[arg(long, value_enum)]
     kind: Option<KindArg>,
 
-    /// The least severity that makes the exit code 1
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
+    /// Accept the actions of the profile's optional permission pack NAME (repeatable)
+    #[arg(long = "enable-pack", value_name = "NAME")]
+    enable_pack: Vec<String>,
 
-    /// Exit 0 even when there are findings
+    /// Configuration file [default: .grantlint.toml or grantlint.toml, searched upward]
+    #[arg(long, env = "GRANTLINT_CONFIG", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+
+    /// Ignore every configuration file
     #[arg(long)]
-    exit_zero: bool,
+    isolated: bool,
 
-    /// Print only the findings, no summary
-    #[arg(long, short)]
-    quiet: bool,
+    /// Apply the configuration's `exclude` to files named on the command line too (for pre-commit)
+    #[arg(long)]
+    force_exclude: bool,
 
-    /// Also list the files that were skipped, and why
-    #[arg(long, short)]
-    verbose: bool,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum KindArg {
     /// OCI policy statements
     Oci,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum FailOn {
-    Error,
-    Warning,
+    /// An AWS identity policy (attached to a user, group or role)
+    Identity,
+    /// An AWS role trust (assume-role) policy
+    Trust,
+    /// An AWS resource policy, such as an S3 bucket policy
+    Resource,
 }
 
 pub fn run(args: CheckArgs, color: bool) -> io::Result<u8> {
-    let profile = args.profile.as_deref().map(Profile::load).transpose().map_err(usage_error)?;
-    let inputs = crate::input::collect(&args.paths).map_err(usage_error)?;
+    let cwd = std::env::current_dir()?;
+    let config = if args.isolated {
+        Config { root: cwd, ..Config::default() }
+    } else {
+        Config::discover(args.config.as_deref(), &cwd).map_err(usage_error)?
+    };
+    let profile_name = args.profile.as_deref().or(config.profile.as_deref());
+    let mut profile = profile_name.map(Profile::load).transpose().map_err(usage_error)?;
+    let packs: Vec<String> = args.enable_pack.iter().chain(&config.packs).cloned().collect();
+    if !packs.is_empty() {
+        let profile =
+            profile.as_mut().ok_or_else(|| usage_error("packs belong to a vendor profile: pass --profile"))?;
+        profile.enable_packs(&packs).map_err(usage_error)?;
+    }
+    let inputs = crate::input::collect(&args.paths, &config, args.force_exclude).map_err(usage_error)?;
     let options = Options {
+        config: Some(&config),
         profile: profile.as_ref(),
         kind: args.kind.map(|k| match k {
             KindArg::Oci => Kind::Oci,
+            KindArg::Identity => Kind::Aws(aws::Kind::Identity),
+            KindArg::Trust => Kind::Aws(aws::Kind::Trust),
+            KindArg::Resource => Kind::Aws(aws::Kind::Resource),
         }),
     };
     let report = lint::run(&inputs, &options);
-    let format = args.format.unwrap_or(if io::stdout().is_terminal() { Format::Human } else { Format::Concise });
-    let render_options =
-        render::Options { color: color && format == Format::Human, verbose: args.verbose, quiet: args.quiet };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    render::render(&report, format, &render_options, &mut out)?;
-    out.flush()?;
-    if !report.errors.is_empty() {
-        for error in &report.errors {
-            eprintln!("grantlint: {error}");
-        }
-        return Ok(exit::ERROR);
-    }
-    let failing = match args.fail_on {
-        FailOn::Error => report.count(Severity::Error),
-        FailOn::Warning => report.count(Severity::Error) + report.count(Severity::Warning),
-    };
-    Ok(if failing > 0 && !args.exit_zero { exit::FINDINGS } else { exit::CLEAN })
+    args.output.emit(&report, config.fail_on, color)
 }

@@ -1,6 +1,9 @@
 //! The command line: argument parsing and the commands. `main` only maps the result to an exit code.
 
+mod audit;
 mod check;
+mod generate;
+mod output;
 mod profile;
 mod rules;
 
@@ -22,8 +25,11 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Lint policy files (OCI statements, OCI policy JSON) and directories of them
+    /// Lint policy files (OCI statements, AWS IAM policies, Terraform, CloudFormation, audit snapshots) and directories of them
     Check(check::CheckArgs),
+    /// Audit what a live cloud account grants a vendor (read-only), and lint it
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Print one rule's documentation
     Rule {
         /// A rule code (OCI002) or name (oci-grant-not-read-only)
@@ -34,6 +40,9 @@ enum Command {
     /// Vendor profiles
     #[command(subcommand)]
     Profile(profile::ProfileCommand),
+    /// Shell completions and the man page, for packagers
+    #[command(subcommand, hide = true)]
+    Generate(generate::GenerateCommand),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -62,9 +71,11 @@ pub fn run() -> ExitCode {
     let color = use_color(cli.color);
     let result = match cli.command {
         Command::Check(args) => check::run(args, color),
+        Command::Audit(command) => audit::run(command, color),
         Command::Rule { code } => rules::rule(&code),
         Command::Rules => rules::list(),
         Command::Profile(command) => profile::run(command),
+        Command::Generate(command) => generate::run(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

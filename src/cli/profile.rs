@@ -48,5 +48,20 @@ fn show(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
+    if let Some(aws) = &profile.aws {
+        writeln!(out, "\n# ---- AWS: a role trusted by account {} ----", aws.vendor_account)?;
+        writeln!(out, "\n# trust policy (the role's AssumeRolePolicyDocument)")?;
+        writeln!(out, "{}", aws.trust_policy(&profile.vendor))?;
+        for policy in &aws.policies {
+            writeln!(out, "\n# policy {} ({})", policy.name, policy.attach)?;
+            writeln!(out, "{}", policy.document.trim_end())?;
+        }
+        for pack in &aws.packs {
+            let spec = &pack.spec;
+            writeln!(out, "\n# optional pack {}: {} (policy {})", spec.name, spec.capability, spec.policy)?;
+            writeln!(out, "# accepted by `grantlint check --enable-pack {}`", spec.name)?;
+            writeln!(out, "{}", spec.document.trim_end())?;
+        }
+    }
     Ok(())
 }

@@ -16,9 +16,12 @@ pub fn rule(code: &str) -> io::Result<u8> {
 
 pub fn list() -> io::Result<u8> {
     let mut out = io::stdout().lock();
+    let code_width = RULES.iter().map(|r| r.meta.code.len()).max().unwrap_or(0);
+    let name_width = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(0);
     for rule in RULES {
         let meta = rule.meta;
-        writeln!(out, "{:<7} {:<8} {:<28} {}", meta.code, meta.severity.as_str(), meta.name, meta.summary())?;
+        let (code, severity, name) = (meta.code, meta.severity.as_str(), meta.name);
+        writeln!(out, "{code:<code_width$} {severity:<7} {name:<name_width$} {}", meta.summary())?;
     }
     Ok(exit::CLEAN)
 }

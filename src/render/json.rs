@@ -1,6 +1,7 @@
 //! The JSON output, format version 1: a public API, documented in the README.
 
 use super::located;
+use crate::catalog::aws::AwsCatalog;
 use crate::diagnostic::Severity;
 use crate::lint::Report;
 use serde::Serialize;
@@ -18,6 +19,8 @@ struct Document<'a> {
 struct Tool {
     name: &'static str,
     version: &'static str,
+    /// The AWS action catalog's source line: which actions and levels the AWS rules knew.
+    catalog_version: &'static str,
 }
 
 #[derive(Serialize)]
@@ -69,7 +72,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     let document = Document {
         version: 1,
-        tool: Tool { name: "grantlint", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool { name: "grantlint", version: env!("CARGO_PKG_VERSION"), catalog_version: AwsCatalog::get().source },
         summary: Summary {
             files: report.linted(),
             skipped: report.skipped().count(),

@@ -1,13 +1,16 @@
 //! Diagnostics to text. Each output format is one module; only `human` knows miette.
 
 mod concise;
+mod github;
 mod human;
 mod json;
+mod sarif;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Report;
 use crate::source::{LineIndex, Position, SourceFile};
 use std::io::{self, Write};
+use std::path::Path;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -17,6 +20,10 @@ pub enum Format {
     Concise,
     /// One JSON document (format version 1)
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request
+    Github,
 }
 
 pub struct Options {
@@ -64,7 +71,23 @@ pub fn render(report: &Report, format: Format, options: &Options, out: &mut dyn 
         Format::Human => human::render(report, options, out),
         Format::Concise => concise::render(report, options, out),
         Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Github => github::render(report, out),
     }
+}
+
+/// A finding's path as CI integrations want it: relative to the working directory (the repository
+/// root in a workflow) with forward slashes, because GitHub matches annotations and alerts to files
+/// by repository-relative path. A path outside the working directory stays absolute.
+fn repo_path(path: &str) -> String {
+    let cwd = std::env::current_dir().ok();
+    let path = cwd.as_deref().and_then(|cwd| Path::new(path).strip_prefix(cwd).ok()).unwrap_or(Path::new(path));
+    let slashed = path.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+    let mut relative = slashed.as_str();
+    while let Some(rest) = relative.strip_prefix("./") {
+        relative = rest;
+    }
+    relative.to_string()
 }
 
 /// The closing line of the text formats: `Found 2 errors and 1 warning in 3 files (1 skipped).`

@@ -1,12 +1,21 @@
 //! The rules: pure functions of a parsed model, a vendor profile and options. One file per rule;
 //! its doc comment is its documentation (`grantlint rule CODE`).
 
+pub mod aws;
+pub mod iac;
+pub mod live;
 pub mod oci;
+pub mod suppression;
 
+use crate::catalog::aws::AwsCatalog;
 use crate::catalog::oci::OciCatalog;
+use crate::config::{Accepted, Target};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::profile::Profile;
+use crate::syntax::aws::Policy as AwsPolicy;
 use crate::syntax::oci::Policy;
+use crate::syntax::oci::normalize;
+use crate::syntax::oci::parser::SyntaxError;
 
 /// A rule's identity and documentation.
 #[derive(Debug)]
@@ -57,12 +66,35 @@ pub(crate) use declare_rule;
 pub struct Context<'a> {
     pub profile: Option<&'a Profile>,
     pub oci: &'static OciCatalog,
+    /// Exceptions the user's configuration accepts, each with its reason.
+    pub accepted: &'a [Accepted],
     diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(profile: Option<&'a Profile>) -> Self {
-        Self { profile, oci: OciCatalog::get(), diagnostics: Vec::new() }
+    pub fn new(profile: Option<&'a Profile>, accepted: &'a [Accepted]) -> Self {
+        Self { profile, oci: OciCatalog::get(), accepted, diagnostics: Vec::new() }
+    }
+
+    /// Whether the configuration accepts finding `code` on this OCI statement (compared after
+    /// normalising case and whitespace).
+    pub fn accepts_statement(&self, code: &str, text: &str) -> bool {
+        self.accepted.iter().any(|a| {
+            a.rule == code && matches!(&a.target, Target::Statement(want) if normalize(want) == normalize(text))
+        })
+    }
+
+    /// Whether the configuration accepts finding `code` on this action (case-insensitive, as IAM
+    /// compares actions).
+    pub fn accepts_action(&self, code: &str, action: &str) -> bool {
+        self.accepted
+            .iter()
+            .any(|a| a.rule == code && matches!(&a.target, Target::Action(want) if want.eq_ignore_ascii_case(action)))
+    }
+
+    /// The AWS action catalog, parsed on first use so that OCI-only runs never load it.
+    pub fn aws(&self) -> &'static AwsCatalog {
+        AwsCatalog::get()
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {
@@ -82,6 +114,14 @@ pub enum Check {
     OciPolicy(fn(&Policy, &mut Context)),
     /// Runs once over every OCI policy of a run (see the rule's documentation).
     OciRun,
+    /// Runs on each AWS policy document.
+    AwsPolicy(fn(&AwsPolicy, &mut Context)),
+    /// Reported by the suppression machinery about suppressions themselves.
+    Suppression,
+    /// Runs on a live audit's snapshot (`audit::snapshot`).
+    Live(fn(&crate::audit::snapshot::Live, &mut Context)),
+    /// Runs on what a Terraform or CloudFormation template holds besides its policies.
+    Iac(fn(&crate::syntax::iac::Template, &mut Context)),
 }
 
 pub struct Rule {
@@ -103,7 +143,53 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &oci::unknown_resource_type::RULE, check: Check::OciPolicy(oci::unknown_resource_type::check) },
     Rule { meta: &oci::too_many_statements::RULE, check: Check::OciPolicy(oci::too_many_statements::check) },
     Rule { meta: &oci::duplicate_statement::RULE, check: Check::OciPolicy(oci::duplicate_statement::check) },
+    Rule { meta: &aws::syntax_error::RULE, check: Check::Syntax },
+    Rule { meta: &aws::grant_not_read_only::RULE, check: Check::AwsPolicy(aws::grant_not_read_only::check) },
+    Rule { meta: &aws::full_wildcard_action::RULE, check: Check::AwsPolicy(aws::full_wildcard_action::check) },
+    Rule { meta: &aws::allow_not_action::RULE, check: Check::AwsPolicy(aws::allow_not_action::check) },
+    Rule { meta: &aws::unknown_action::RULE, check: Check::AwsPolicy(aws::unknown_action::check) },
+    Rule { meta: &aws::data_read::RULE, check: Check::AwsPolicy(aws::data_read::check) },
+    Rule { meta: &aws::trust_wrong_principal::RULE, check: Check::AwsPolicy(aws::trust_wrong_principal::check) },
+    Rule {
+        meta: &aws::trust_missing_external_id::RULE,
+        check: Check::AwsPolicy(aws::trust_missing_external_id::check),
+    },
+    Rule { meta: &aws::trust_weak_external_id::RULE, check: Check::AwsPolicy(aws::trust_weak_external_id::check) },
+    Rule { meta: &aws::size_limit::RULE, check: Check::AwsPolicy(aws::size_limit::check) },
+    Rule { meta: &aws::invalid_sid::RULE, check: Check::AwsPolicy(aws::invalid_sid::check) },
+    Rule { meta: &aws::policy_version::RULE, check: Check::AwsPolicy(aws::policy_version::check) },
+    Rule { meta: &iac::syntax_error::RULE, check: Check::Syntax },
+    Rule { meta: &iac::unresolved_reference::RULE, check: Check::Syntax },
+    Rule { meta: &iac::managed_policy::RULE, check: Check::Iac(iac::managed_policy::check) },
+    Rule { meta: &live::console_password::RULE, check: Check::Live(live::console_password::check) },
+    Rule { meta: &live::extra_api_key::RULE, check: Check::Live(live::extra_api_key::check) },
+    Rule { meta: &live::stale_api_key::RULE, check: Check::Live(live::stale_api_key::check) },
+    Rule { meta: &live::group_membership::RULE, check: Check::Live(live::group_membership::check) },
+    Rule { meta: &live::user_other_groups::RULE, check: Check::Live(live::user_other_groups::check) },
+    Rule { meta: &live::unexpected_policy::RULE, check: Check::Live(live::unexpected_policy::check) },
+    Rule { meta: &live::cross_tenancy_child::RULE, check: Check::Live(live::cross_tenancy_child::check) },
+    Rule { meta: &live::drift::RULE, check: Check::Live(live::drift::check) },
+    Rule { meta: &live::aws_external_id_mismatch::RULE, check: Check::Live(live::aws_external_id_mismatch::check) },
+    Rule {
+        meta: &live::aws_unexpected_managed_policy::RULE,
+        check: Check::Live(live::aws_unexpected_managed_policy::check),
+    },
+    Rule { meta: &live::aws_drift::RULE, check: Check::Live(live::aws_drift::check) },
+    Rule { meta: &live::aws_size_quota::RULE, check: Check::Live(live::aws_size_quota::check) },
+    Rule { meta: &live::aws_access_key::RULE, check: Check::Live(live::aws_access_key::check) },
+    Rule { meta: &live::aws_console_password::RULE, check: Check::Live(live::aws_console_password::check) },
+    Rule { meta: &suppression::unused_suppression::RULE, check: Check::Suppression },
+    Rule { meta: &suppression::suppression_without_reason::RULE, check: Check::Suppression },
 ];
+
+/// A parser's error as a finding of `rule` (the syntax rule of its language).
+pub(crate) fn syntax_diagnostic(rule: &'static RuleMeta, error: SyntaxError) -> Diagnostic {
+    let diagnostic = Diagnostic::new(rule, error.span, error.message);
+    match error.help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
 
 /// Looks a rule up by code (`OCI002`) or name (`oci-grant-not-read-only`), case-insensitively.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {

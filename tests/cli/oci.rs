@@ -1,51 +1,13 @@
 //! OCI policy linting through the command line.
 
-use crate::support::{SHARED, grantlint, grantlint_with_stdin, repo_root};
+use crate::support::{SHARED, check_rule_fixtures, grantlint, grantlint_with_stdin};
 use std::fs;
 use std::path::Path;
 
-fn sorted_entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("a directory entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 /// Each `fixtures/oci/CODE/{bad,good}-*` input: a bad one must draw CODE, a good one must not.
-/// Inputs named `*.digiusher*` are checked with the DigiUsher profile. Every output is snapshotted.
 #[test]
 fn rule_fixtures() {
-    let root = repo_root().join("fixtures/oci");
-    let codes = sorted_entries(&root);
-    assert_eq!(codes.len(), 12, "one fixture directory per OCI rule: {codes:?}");
-    for code in codes {
-        let fixtures = sorted_entries(&root.join(&code));
-        assert!(fixtures.iter().any(|f| f.starts_with("bad-")), "{code} has no bad fixture");
-        assert!(fixtures.iter().any(|f| f.starts_with("good-")), "{code} has no good fixture");
-        for fixture in fixtures {
-            let path = format!("fixtures/oci/{code}/{fixture}");
-            let mut args = vec!["check", "--format", "concise", path.as_str()];
-            if fixture.contains(".digiusher") {
-                args.extend(["--profile", "digiusher"]);
-            }
-            let run = grantlint(&args);
-            let fired = run.stdout.lines().any(|line| line.contains(&format!(": {code} ")));
-            if fixture.starts_with("bad-") {
-                assert!(fired, "{path} should draw {code}:\n{run}");
-                assert_eq!(
-                    run.code,
-                    if code == "OCI008" || code == "OCI009" || code == "OCI010" || code == "OCI012" { 0 } else { 1 },
-                    "{path}:\n{run}"
-                );
-            } else {
-                assert!(!fired, "{path} should not draw {code}:\n{run}");
-            }
-            let name = format!("{code}-{}", fixture.split('.').next().unwrap_or(&fixture));
-            insta::assert_snapshot!(name, run.to_string());
-        }
-    }
+    check_rule_fixtures("oci", 12, |name, run| insta::assert_snapshot!(name, run.to_string()));
 }
 
 const DIGIUSHER_OCI: &[&str] = &[
@@ -185,15 +147,49 @@ fn profile_show_prints_pasteable_policies() {
     let run = grantlint(&["profile", "show", "digiusher"]);
     assert_eq!(run.code, 0, "{run}");
     insta::assert_snapshot!(run.to_string());
-    // What the profile prints is itself a clean grant, apart from the data-read it documents.
+    // Each printed policy, pasted into a file of its own, is the grant the profile expects.
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let printed = dir.path().join("expected.policy");
-    let oci_part: String =
-        run.stdout.lines().filter(|l| !l.starts_with("# ---- AWS")).map(|l| format!("{l}\n")).collect();
-    fs::write(&printed, oci_part).expect("written");
-    let check = grantlint(&["check", "--format", "concise", "--kind", "oci", &printed.to_string_lossy()]);
-    assert!(check.stdout.contains("OCI003"), "all statements in one file mix cross-tenancy and Allow:\n{check}");
-    assert!(!check.stdout.contains("OCI001"), "{check}");
+    let (mut name, mut body, mut files) = (String::new(), String::new(), Vec::new());
+    for line in run.stdout.lines().chain(std::iter::once("# policy end")) {
+        let header = line
+            .strip_prefix("# policy ")
+            .or_else(|| line.strip_prefix("# optional pack "))
+            .or_else(|| line.strip_prefix("# trust policy").map(|_| "trust"));
+        if let Some(header) = header.or_else(|| line.strip_prefix("# ---- AWS").map(|_| "end")) {
+            if !name.is_empty() && !body.trim().is_empty() {
+                let ext = if body.trim_start().starts_with('{') { "json" } else { "policy" };
+                let path = dir.path().join(format!("{name}.{ext}"));
+                fs::write(&path, &body).expect("written");
+                files.push(path);
+            }
+            name = header.split_whitespace().next().unwrap_or_default().to_string();
+            body.clear();
+        } else if !line.starts_with('#') {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    let oci: Vec<String> = files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "policy"))
+        .map(|f| f.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(oci.len(), 4, "the four OCI policies: {files:?}");
+    let mut args = vec!["check", "--format", "concise", "--profile", "digiusher"];
+    args.extend(oci.iter().map(String::as_str));
+    let check = grantlint(&args);
+    let codes: Vec<&str> = check.stdout.lines().filter_map(|l| l.split(": ").nth(1)?.split(' ').next()).collect();
+    assert_eq!(codes, ["OCI008"], "only `read all-resources` is worth a warning:\n{check}");
+    let aws: Vec<String> = files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+        .map(|f| f.to_string_lossy().into_owned())
+        .collect();
+    assert!(aws.len() >= 3, "trust policy and role policies: {files:?}");
+    let mut args = vec!["check", "--format", "concise", "--profile", "digiusher"];
+    args.extend(aws.iter().map(String::as_str));
+    let check = grantlint(&args);
+    assert!(!check.stdout.contains("AWS001") && !check.stdout.contains("AWS008"), "{check}");
 }
 
 #[test]

@@ -28,10 +28,20 @@ pub fn grantlint(args: &[&str]) -> Run {
 }
 
 pub fn grantlint_with_stdin(args: &[&str], stdin: Option<&str>) -> Run {
+    run_in(repo_root(), args, stdin)
+}
+
+/// Runs `grantlint ARGS` in `dir`, as a user working in that project would.
+pub fn grantlint_in(dir: &Path, args: &[&str]) -> Run {
+    run_in(dir, args, None)
+}
+
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_grantlint"));
     command
         .args(args)
-        .current_dir(repo_root())
+        .current_dir(dir)
+        .env_remove("GRANTLINT_CONFIG")
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("FORCE_COLOR")
@@ -52,3 +62,54 @@ pub fn grantlint_with_stdin(args: &[&str], stdin: Option<&str>) -> Run {
 
 /// The shared data directory beside the checkout, as a path relative to the repository root.
 pub const SHARED: &str = "../shared/data";
+
+pub fn sorted_entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("a directory entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The number of errors a text-format run's summary line reports.
+pub fn summary_errors(run: &Run) -> usize {
+    let summary = run.stdout.lines().rev().find(|l| l.starts_with("Found ") || l.starts_with("No findings"));
+    summary
+        .and_then(|l| l.strip_prefix("Found "))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Each `fixtures/FAMILY/CODE/{bad,good}-*` input (a file, or a directory checked as one run):
+/// a bad one must draw CODE, a good one must not, and the exit code must be 1 exactly when an
+/// error is found. Inputs named `*.digiusher*` are checked with the DigiUsher profile.
+/// `snapshot(name, run)` records each output under `CODE-{bad,good}-NAME`.
+pub fn check_rule_fixtures(family: &str, rules: usize, snapshot: impl Fn(&str, &Run)) {
+    let root = repo_root().join("fixtures").join(family);
+    let codes = sorted_entries(&root);
+    assert_eq!(codes.len(), rules, "one fixture directory per {family} rule: {codes:?}");
+    for code in codes {
+        let fixtures = sorted_entries(&root.join(&code));
+        assert!(fixtures.iter().any(|f| f.starts_with("bad-")), "{code} has no bad fixture");
+        assert!(fixtures.iter().any(|f| f.starts_with("good-")), "{code} has no good fixture");
+        for fixture in fixtures {
+            let path = format!("fixtures/{family}/{code}/{fixture}");
+            let mut args = vec!["check", "--format", "concise", path.as_str()];
+            if fixture.contains(".digiusher") {
+                args.extend(["--profile", "digiusher"]);
+            }
+            let run = grantlint(&args);
+            let fired = run.stdout.lines().any(|line| line.contains(&format!(": {code} ")));
+            if fixture.starts_with("bad-") {
+                assert!(fired, "{path} should draw {code}:\n{run}");
+            } else {
+                assert!(!fired, "{path} should not draw {code}:\n{run}");
+            }
+            let expected_exit = if summary_errors(&run) > 0 { 1 } else { 0 };
+            assert_eq!(run.code, expected_exit, "{path}:\n{run}");
+            snapshot(&format!("{code}-{}", fixture.split('.').next().unwrap_or(&fixture)), &run);
+        }
+    }
+}

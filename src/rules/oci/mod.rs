@@ -15,10 +15,10 @@ pub mod wrong_tenancy_ocid;
 
 use crate::syntax::oci::ast::{Effect, Principal, SubjectKind, Token};
 
-/// Whether the profile accepts finding `code` on this statement (an expected statement that
-/// the profile marks as reviewed for that rule).
+/// Whether finding `code` on this statement is accepted: by the profile (an expected statement
+/// it marks as reviewed for that rule) or by the configuration's `[[lint.accept]]`.
 pub(crate) fn accepted(cx: &super::Context, statement_text: &str, code: &str) -> bool {
-    cx.profile.is_some_and(|p| p.oci_accepts(statement_text, code))
+    cx.profile.is_some_and(|p| p.oci_accepts(statement_text, code)) || cx.accepts_statement(code, statement_text)
 }
 
 /// The group names a subject grants to (not ids, not domains).

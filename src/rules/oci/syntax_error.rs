@@ -1,5 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::rules::declare_rule;
+use crate::rules::{declare_rule, syntax_diagnostic};
 use crate::syntax::oci::parser::SyntaxError;
 
 declare_rule! {
@@ -27,9 +27,5 @@ declare_rule! {
 }
 
 pub fn diagnostic(error: SyntaxError) -> Diagnostic {
-    let diagnostic = Diagnostic::new(&RULE, error.span, error.message);
-    match error.help {
-        Some(help) => diagnostic.with_help(help),
-        None => diagnostic,
-    }
+    syntax_diagnostic(&RULE, error)
 }

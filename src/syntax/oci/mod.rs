@@ -51,7 +51,9 @@ pub fn normalize(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        out.push_str(word);
     }
+    // One pass over the bytes: much cheaper than lowering char by char, with the same result.
+    out.make_ascii_lowercase();
     out
 }

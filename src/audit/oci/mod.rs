@@ -1,0 +1,294 @@
+//! The OCI audit: credentials ([`config`], [`keys`]), request signing ([`signer`]), the
+//! read-only Identity client ([`client`]), and [`fetch`], which turns a tenancy into a snapshot.
+
+pub mod client;
+pub mod config;
+pub mod keys;
+pub mod region;
+pub mod signer;
+
+use super::Secret;
+use super::snapshot::{
+    Account, CompartmentRef, Document, Expected, ExpectedEntry, GroupEntry, KeyEntry, MemberEntry, NamedRef, OciBody,
+    PolicyEntry, UserEntry, Vendor,
+};
+use crate::rules::live::names_group;
+use crate::span::SpanMap;
+use crate::syntax::json;
+use crate::syntax::oci::parser::parse_statement;
+use crate::syntax::oci::{read_json, read_text};
+use client::{Client, Compartment, Members};
+use config::{Config, KeySource};
+use signer::Signer;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use zeroize::Zeroizing;
+
+/// What the audit looks for in the tenancy.
+#[derive(Debug)]
+pub struct Target {
+    /// The vendor's group, by name (the Default identity domain's).
+    pub group: String,
+    /// The vendor's user; when absent, every member of the group is audited as one.
+    pub user: Option<String>,
+    pub profile: Option<String>,
+    pub expected: Option<Expected>,
+}
+
+/// Loads the configured key and makes the request signer. `prompt` asks for a passphrase when the
+/// key is encrypted and none is configured; `warn` receives problems worth telling but not fatal.
+pub fn signer(
+    config: &Config,
+    prompt: &dyn Fn() -> Option<Secret>,
+    warn: &mut dyn FnMut(String),
+) -> Result<Signer, String> {
+    let (text, place) = match &config.key {
+        KeySource::File(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read key_file {}: {e}", path.display()))?;
+            if let Some(mode) = keys::loose_permissions(path) {
+                warn(format!(
+                    "key_file {} is accessible to other users (mode {mode:o}); run `chmod 600 {}`",
+                    path.display(),
+                    path.display()
+                ));
+            }
+            (Zeroizing::new(text), format!("key_file {}", path.display()))
+        }
+        KeySource::Content(content) => {
+            (Zeroizing::new(content.expose().to_string()), "OCI_CLI_KEY_CONTENT".to_string())
+        }
+    };
+    let key = match keys::parse(&text, config.pass_phrase.as_ref()) {
+        Err(keys::KeyError::NeedsPassphrase) => match prompt() {
+            Some(passphrase) => keys::parse(&text, Some(&passphrase)),
+            None => Err(keys::KeyError::NeedsPassphrase),
+        },
+        other => other,
+    }
+    .map_err(|e| format!("{place}: {e}"))?;
+    let actual = keys::fingerprint(&key);
+    if actual != config.fingerprint {
+        warn(format!(
+            "the configured fingerprint {} is not the key's ({actual}); OCI will reject the requests as NotAuthenticated",
+            config.fingerprint
+        ));
+    }
+    Ok(Signer::new(&config.tenancy, &config.user, &config.fingerprint, key))
+}
+
+/// Reads the tenancy's grants to the vendor, read-only, into a snapshot document. With
+/// `follow_home_region`, requests after the first two go to the tenancy's home region, where IAM
+/// is authoritative.
+pub fn fetch(
+    client: &mut Client,
+    tenancy_id: &str,
+    target: Target,
+    follow_home_region: bool,
+) -> Result<Document<OciBody>, String> {
+    let fail = |e: client::Error| e.to_string();
+    let tenancy = client.get_tenancy(tenancy_id).map_err(fail)?;
+    let regions = client.list_region_subscriptions(tenancy_id).map_err(fail)?;
+    let home = regions
+        .iter()
+        .find(|r| r.is_home_region)
+        .or_else(|| regions.iter().find(|r| Some(&r.region_key) == tenancy.home_region_key.as_ref()))
+        .map(|r| r.region_name.clone());
+    if let (true, Some(home)) = (follow_home_region, &home) {
+        client.set_endpoint(&region::identity_endpoint(home, tenancy_id)?)?;
+    }
+    let groups = client.list_groups(tenancy_id).map_err(fail)?;
+    let Some(group) = groups.iter().find(|g| g.name.eq_ignore_ascii_case(&target.group)) else {
+        return Err(format!(
+            "tenancy {} ({tenancy_id}) has no group named `{}` in its Default identity domain; name the vendor's group with --group",
+            tenancy.name, target.group
+        ));
+    };
+    let compartments = client.list_compartments(tenancy_id).map_err(fail)?;
+    let paths = compartment_paths(tenancy_id, &compartments);
+    let mut policies = Vec::new();
+    for (compartment, path) in &paths {
+        for policy in client.list_policies(compartment).map_err(fail)? {
+            if policy.statements.iter().any(|s| mentions(s, &group.name, &group.id)) {
+                policies.push(PolicyEntry {
+                    id: policy.id,
+                    name: policy.name,
+                    compartment: CompartmentRef { id: policy.compartment_id, path: path.clone() },
+                    description: policy.description,
+                    statements: policy.statements,
+                });
+            }
+        }
+    }
+    policies.sort_by(|a, b| (&a.compartment.path, &a.name).cmp(&(&b.compartment.path, &b.name)));
+
+    let active = |state: &Option<String>| state.as_deref().is_none_or(|s| s.eq_ignore_ascii_case("ACTIVE"));
+    let members: Vec<String> = client
+        .list_memberships(tenancy_id, Members::OfGroup(&group.id))
+        .map_err(fail)?
+        .into_iter()
+        .filter(|m| active(&m.lifecycle_state))
+        .map(|m| m.user_id)
+        .collect();
+    let group_names: HashMap<&str, &str> = groups.iter().map(|g| (g.id.as_str(), g.name.as_str())).collect();
+    let vendor_users = match &target.user {
+        Some(user) => vec![user.clone()],
+        None => members.clone(),
+    };
+    let mut users = Vec::new();
+    for id in &vendor_users {
+        let user = client.get_user(id).map_err(fail)?;
+        let keys = client.list_api_keys(id).map_err(fail)?;
+        let mut user_groups: Vec<NamedRef> = client
+            .list_memberships(tenancy_id, Members::OfUser(id))
+            .map_err(fail)?
+            .into_iter()
+            .filter(|m| active(&m.lifecycle_state))
+            .map(|m| NamedRef {
+                name: group_names.get(m.group_id.as_str()).unwrap_or(&"?").to_string(),
+                id: m.group_id,
+            })
+            .collect();
+        user_groups.sort_by(|a, b| a.name.cmp(&b.name));
+        users.push(UserEntry {
+            id: user.id,
+            name: user.name,
+            state: user.lifecycle_state,
+            capabilities: user.capabilities.unwrap_or_default(),
+            mfa_activated: user.is_mfa_activated,
+            last_successful_login: user.last_successful_login_time,
+            groups: user_groups,
+            api_keys: keys
+                .into_iter()
+                .map(|k| KeyEntry { fingerprint: k.fingerprint, created: k.time_created, state: k.lifecycle_state })
+                .collect(),
+        });
+    }
+    users.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut member_entries = Vec::new();
+    for id in members {
+        let name = match users.iter().find(|u| u.id == id) {
+            Some(user) => user.name.clone(),
+            None => client.get_user(&id).map_err(fail)?.name,
+        };
+        member_entries.push(MemberEntry { user_id: id, user_name: Some(name) });
+    }
+    member_entries.sort_by(|a, b| a.user_name.cmp(&b.user_name));
+
+    let account = Account { id: tenancy.id, name: Some(tenancy.name), home_region: home };
+    let body = OciBody {
+        vendor: Vendor { profile: target.profile, group: group.name.clone(), user: target.user },
+        policies,
+        users,
+        groups: vec![GroupEntry { id: group.id.clone(), name: group.name.clone(), members: member_entries }],
+        expected: target.expected,
+    };
+    Ok(Document::new("oci", account, body))
+}
+
+/// The root and every compartment, each with its path of names below the root, root first.
+fn compartment_paths(tenancy: &str, compartments: &[Compartment]) -> BTreeMap<String, Vec<String>> {
+    let by_id: HashMap<&str, &Compartment> = compartments.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut paths = BTreeMap::new();
+    paths.insert(tenancy.to_string(), Vec::new());
+    for compartment in compartments {
+        let mut path = vec![compartment.name.clone()];
+        let mut parent = compartment.compartment_id.as_str();
+        // OCI nests compartments at most six deep; the bound also stops a cycle in bad data.
+        for _ in 0..compartments.len() {
+            if parent == tenancy {
+                break;
+            }
+            match by_id.get(parent) {
+                Some(up) => {
+                    path.push(up.name.clone());
+                    parent = &up.compartment_id;
+                }
+                None => {
+                    path.push(parent.to_string());
+                    break;
+                }
+            }
+        }
+        path.reverse();
+        paths.insert(compartment.id.clone(), path);
+    }
+    paths
+}
+
+/// Whether a statement grants to the vendor group. A statement that does not parse is kept when
+/// its text names the group, so that the audit reports it rather than hiding it.
+fn mentions(statement: &str, group: &str, group_id: &str) -> bool {
+    let map = SpanMap::Offset(0);
+    match parse_statement(statement, &map) {
+        Ok(parsed) => names_group(&parsed, group, Some(group_id)),
+        Err(_) => statement.to_ascii_lowercase().contains(&group.to_ascii_lowercase()) || statement.contains(group_id),
+    }
+}
+
+/// Reads `--expect PATH`: policy files (OCI text, one policy per file, named by the file's stem;
+/// or OCI JSON), or a directory of them.
+pub fn read_expected(path: &str) -> Result<Expected, String> {
+    let inputs = crate::input::collect(&[path.to_string()], &crate::config::Config::default(), false)?;
+    let mut policies = Vec::new();
+    for input in &inputs {
+        let crate::input::Loaded::Text(source) = crate::input::load(input)? else {
+            return Err(format!("--expect: {} is not UTF-8 text", input.path.display()));
+        };
+        let file = source.path.clone();
+        let stem = Path::new(&file).file_stem().map(|s| s.to_string_lossy().into_owned());
+        let text = source.text.as_str();
+        let read = if text.trim_start().starts_with(['{', '[']) {
+            let value = json::parse(text).map_err(|e| format!("--expect: {file}: invalid JSON: {}", e.message))?;
+            read_json(&value, text).map(|found| {
+                found
+                    .into_iter()
+                    .map(|p| (p.name.or(stem.clone()), p.statements.into_iter().map(|s| s.text.into_owned()).collect()))
+                    .collect::<Vec<_>>()
+            })
+        } else {
+            let policy = read_text(text, stem.clone());
+            Some(vec![(policy.name, policy.statements.into_iter().map(|s| s.text.into_owned()).collect())])
+        };
+        let Some(read) = read else {
+            return Err(format!("--expect: {file} holds no OCI policy"));
+        };
+        for (name, statements) in read {
+            let name = name.ok_or_else(|| format!("--expect: {file}: a policy without a name"))?;
+            policies.push(ExpectedEntry { name, file: file.clone(), statements });
+        }
+    }
+    if policies.is_empty() {
+        return Err(format!("--expect: no policy files in {path}"));
+    }
+    Ok(Expected { source: path.to_string(), policies })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compartment(id: &str, parent: &str, name: &str) -> Compartment {
+        Compartment { id: id.into(), compartment_id: parent.into(), name: name.into() }
+    }
+
+    #[test]
+    fn paths_walk_up_to_the_root() {
+        let list = [
+            compartment("c2", "c1", "prod"),
+            compartment("c1", "root", "finance"),
+            compartment("c3", "gone", "orphan"),
+        ];
+        let paths = compartment_paths("root", &list);
+        assert_eq!(paths["root"], Vec::<String>::new());
+        assert_eq!(paths["c2"], ["finance", "prod"]);
+        assert_eq!(paths["c3"], ["gone", "orphan"]);
+    }
+
+    #[test]
+    fn unparsable_statements_mentioning_the_group_are_kept() {
+        assert!(mentions("Allow group Vendor to read metrics in tenancy", "vendor", "ocid1.group.oc1..v"));
+        assert!(mentions("Allow group vendor to frobnicate", "vendor", "ocid1.group.oc1..v"));
+        assert!(!mentions("Allow group other to read metrics in tenancy", "vendor", "ocid1.group.oc1..v"));
+    }
+}

@@ -1,0 +1,355 @@
+//! `.grantlint.toml`: found upward from the working directory (or named with `--config`).
+//!
+//! ```toml
+//! [lint]
+//! profile = "digiusher"
+//! include = ["policies/**"]          # files a directory walk considers (default: by extension)
+//! exclude = ["policies/legacy/**"]
+//! fail-on = "warning"
+//! packs = ["ec2-start-stop"]          # optional permission packs of the profile to accept
+//!
+//! [lint.rules]                         # per-rule severity, or "off"
+//! OCI010 = "off"
+//! OCI008 = "error"
+//!
+//! [lint.per-file-ignores]
+//! "legacy/*.json" = ["AWS012"]
+//!
+//! [[lint.ignore]]                      # one statement, for JSON which has no comments
+//! path = "iam/break-glass.json"
+//! sid = "BreakGlass"                   # or: action = "iam:PassRole"
+//! rules = ["AWS002"]
+//! reason = "approved in SEC-123"
+//!
+//! [[lint.accept]]                      # an accepted exception, wherever it appears
+//! rule = "OCI008"
+//! statement = "Allow group auditors to read objects in compartment Reports"   # or: action = "…"
+//! reason = "the auditors read the exported reports"
+//! ```
+
+use crate::diagnostic::Severity;
+use crate::rules;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The file names searched for, closest directory first.
+pub const FILE_NAMES: &[&str] = &[".grantlint.toml", "grantlint.toml"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    lint: LintSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct LintSection {
+    profile: Option<String>,
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    fail_on: Option<Severity>,
+    #[serde(default)]
+    packs: Vec<String>,
+    #[serde(default)]
+    rules: BTreeMap<String, RuleSetting>,
+    #[serde(default)]
+    per_file_ignores: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    ignore: Vec<IgnoreEntry>,
+    #[serde(default)]
+    accept: Vec<AcceptEntry>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleSetting {
+    Off,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreEntry {
+    path: String,
+    sid: Option<String>,
+    action: Option<String>,
+    rules: Vec<String>,
+    reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AcceptEntry {
+    rule: String,
+    statement: Option<String>,
+    action: Option<String>,
+    reason: String,
+}
+
+/// The configuration in force, with globs compiled and rule names resolved to codes.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file it came from, as messages show it (relative to the working directory);
+    /// `None` when there is none.
+    pub path: Option<PathBuf>,
+    /// The directory globs are relative to.
+    pub root: PathBuf,
+    pub profile: Option<String>,
+    pub include: Option<GlobSet>,
+    pub exclude: Option<GlobSet>,
+    pub fail_on: Option<Severity>,
+    pub packs: Vec<String>,
+    pub rules: BTreeMap<&'static str, RuleSetting>,
+    pub per_file_ignores: Vec<(GlobSet, String, Vec<&'static str>)>,
+    pub ignores: Vec<Ignore>,
+    pub accepted: Vec<Accepted>,
+}
+
+/// A statement-scoped suppression from the configuration.
+#[derive(Debug)]
+pub struct Ignore {
+    pub path: GlobSet,
+    pub path_text: String,
+    pub target: Target,
+    pub rules: Vec<&'static str>,
+    pub reason: String,
+}
+
+/// What an ignore or an acceptance names inside a policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Sid(String),
+    Action(String),
+    Statement(String),
+}
+
+/// An accepted exception: a rule's finding on one statement or action is expected, for a reason.
+#[derive(Debug)]
+pub struct Accepted {
+    pub rule: &'static str,
+    pub target: Target,
+    pub reason: String,
+}
+
+impl Config {
+    /// The configuration for a run: `explicit` if given, else the closest file upward from `cwd`.
+    pub fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<Config, String> {
+        // (where the file is, how messages name it)
+        let found = match explicit {
+            Some(path) => Some((cwd.join(path), path.to_path_buf())),
+            None => cwd.ancestors().enumerate().find_map(|(ups, dir)| {
+                FILE_NAMES.iter().map(|name| dir.join(name)).find(|p| p.is_file()).map(|path| {
+                    let mut shown: PathBuf = std::iter::repeat_n("..", ups).collect();
+                    shown.push(path.file_name().unwrap_or_default());
+                    (path, shown)
+                })
+            }),
+        };
+        match found {
+            None => Ok(Config { root: cwd.to_path_buf(), ..Config::default() }),
+            Some((path, shown)) => {
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", shown.display()))?;
+                let root = path.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+                Config::parse(&text, &shown, root)
+            }
+        }
+    }
+
+    pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, String> {
+        let shown = path.display();
+        let file: ConfigFile = toml::from_str(text).map_err(|e| format!("{shown}: {}", e.to_string().trim_end()))?;
+        let lint = file.lint;
+        let code = |name: &str| -> Result<&'static str, String> {
+            rules::find(name).map(|r| r.meta.code).ok_or_else(|| format!("{shown}: unknown rule `{name}`"))
+        };
+        let codes = |names: &[String]| names.iter().map(|n| code(n)).collect::<Result<Vec<_>, _>>();
+        let reason = |reason: &str, what: &str| -> Result<String, String> {
+            if reason.trim().is_empty() {
+                Err(format!("{shown}: {what} needs a non-empty `reason`"))
+            } else {
+                Ok(reason.to_string())
+            }
+        };
+        let mut config = Config {
+            path: Some(path.to_path_buf()),
+            root,
+            profile: lint.profile,
+            include: globs(&lint.include, &shown.to_string())?,
+            exclude: globs(&lint.exclude, &shown.to_string())?,
+            fail_on: lint.fail_on,
+            packs: lint.packs,
+            ..Config::default()
+        };
+        for (name, setting) in &lint.rules {
+            config.rules.insert(code(name)?, *setting);
+        }
+        for (pattern, names) in &lint.per_file_ignores {
+            let set = globs(std::slice::from_ref(pattern), &shown.to_string())?.unwrap_or_else(GlobSet::empty);
+            config.per_file_ignores.push((set, pattern.clone(), codes(names)?));
+        }
+        for entry in lint.ignore {
+            let target = match (entry.sid, entry.action) {
+                (Some(sid), None) => Target::Sid(sid),
+                (None, Some(action)) => Target::Action(action),
+                _ => {
+                    return Err(format!(
+                        "{shown}: [[lint.ignore]] for `{}` needs exactly one of `sid` or `action`",
+                        entry.path
+                    ));
+                }
+            };
+            let path = globs(std::slice::from_ref(&entry.path), &shown.to_string())?.unwrap_or_else(GlobSet::empty);
+            config.ignores.push(Ignore {
+                path,
+                path_text: entry.path.clone(),
+                target,
+                rules: codes(&entry.rules)?,
+                reason: reason(&entry.reason, "[[lint.ignore]]")?,
+            });
+        }
+        for entry in lint.accept {
+            let target = match (entry.statement, entry.action) {
+                (Some(statement), None) => Target::Statement(statement),
+                (None, Some(action)) => Target::Action(action),
+                _ => {
+                    return Err(format!(
+                        "{shown}: [[lint.accept]] for `{}` needs exactly one of `statement` or `action`",
+                        entry.rule
+                    ));
+                }
+            };
+            config.accepted.push(Accepted {
+                rule: code(&entry.rule)?,
+                target,
+                reason: reason(&entry.reason, "[[lint.accept]]")?,
+            });
+        }
+        Ok(config)
+    }
+
+    /// `path` relative to the configuration's directory, with forward slashes, for glob matching.
+    pub fn relative(&self, path: &Path) -> String {
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+        };
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(path);
+        let mut out = String::new();
+        for part in relative.components() {
+            match part {
+                std::path::Component::CurDir => continue,
+                other => {
+                    if !out.is_empty() {
+                        out.push('/');
+                    }
+                    out.push_str(&other.as_os_str().to_string_lossy());
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a configured exclusion covers `path`.
+    pub fn excluded(&self, path: &Path) -> bool {
+        self.exclude.as_ref().is_some_and(|set| set.is_match(self.relative(path)))
+    }
+
+    /// Whether a directory walk should consider `path`: the include globs when given, else
+    /// `default`, the decision by extension.
+    pub fn considered(&self, path: &Path, default: bool) -> bool {
+        let included = self.include.as_ref().map_or(default, |set| set.is_match(self.relative(path)));
+        included && !self.excluded(path)
+    }
+
+    /// The severity a rule's findings get, or `None` when the rule is off.
+    pub fn severity(&self, code: &str, default: Severity) -> Option<Severity> {
+        match self.rules.get(code) {
+            None => Some(default),
+            Some(RuleSetting::Off) => None,
+            Some(RuleSetting::Warning) => Some(Severity::Warning),
+            Some(RuleSetting::Error) => Some(Severity::Error),
+        }
+    }
+}
+
+fn globs(patterns: &[String], origin: &str) -> Result<Option<GlobSet>, String> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = Glob::new(pattern).map_err(|e| format!("{origin}: glob `{pattern}`: {e}"))?;
+        builder.add(glob);
+    }
+    builder.build().map(Some).map_err(|e| format!("{origin}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::parse(text, Path::new("/repo/.grantlint.toml"), PathBuf::from("/repo"))
+    }
+
+    #[test]
+    fn full_configuration() {
+        let config = parse(
+            r#"
+            [lint]
+            profile = "digiusher"
+            include = ["policies/**"]
+            exclude = ["policies/legacy/**"]
+            fail-on = "warning"
+            packs = ["ec2-start-stop"]
+            [lint.rules]
+            oci-unknown-resource-type = "off"
+            OCI008 = "error"
+            [lint.per-file-ignores]
+            "legacy/*.json" = ["OCI001"]
+            [[lint.ignore]]
+            path = "iam/break-glass.json"
+            sid = "BreakGlass"
+            rules = ["OCI002"]
+            reason = "approved in SEC-123"
+            [[lint.accept]]
+            rule = "OCI008"
+            statement = "Allow group a to read objects in tenancy"
+            reason = "reads exported reports"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(config.profile.as_deref(), Some("digiusher"));
+        assert_eq!(config.fail_on, Some(Severity::Warning));
+        assert_eq!(config.severity("OCI010", Severity::Warning), None);
+        assert_eq!(config.severity("OCI008", Severity::Warning), Some(Severity::Error));
+        assert_eq!(config.severity("OCI002", Severity::Error), Some(Severity::Error));
+        assert!(config.considered(Path::new("/repo/policies/a.policy"), false));
+        assert!(!config.considered(Path::new("/repo/policies/legacy/a.policy"), true));
+        assert!(!config.considered(Path::new("/repo/other/a.policy"), true));
+        assert_eq!(config.ignores[0].target, Target::Sid("BreakGlass".into()));
+        assert_eq!(config.accepted[0].rule, "OCI008");
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let unknown_key = parse("[lint]\nprofle = 'x'\n").unwrap_err();
+        assert!(unknown_key.contains("profle") && unknown_key.contains(".grantlint.toml"), "{unknown_key}");
+        let unknown_rule = parse("[lint.rules]\nOCI999 = 'off'\n").unwrap_err();
+        assert!(unknown_rule.contains("OCI999"), "{unknown_rule}");
+        let no_reason = parse("[[lint.accept]]\nrule = 'OCI008'\naction = 'x'\nreason = ' '\n").unwrap_err();
+        assert!(no_reason.contains("reason"), "{no_reason}");
+        let both =
+            parse("[[lint.ignore]]\npath = 'a'\nsid = 'A'\naction = 'x'\nrules = []\nreason = 'r'\n").unwrap_err();
+        assert!(both.contains("exactly one"), "{both}");
+        let bad_setting = parse("[lint.rules]\nOCI008 = 'loud'\n").unwrap_err();
+        assert!(bad_setting.contains("loud") || bad_setting.contains("variant"), "{bad_setting}");
+    }
+}

@@ -1,0 +1,389 @@
+//! Linting the policies of a Terraform or CloudFormation template through the OCI and AWS
+//! pipelines, with every finding placed in the template and named by its policy.
+
+use super::{FileResult, Options, Outcome, aws_diagnostics, lint_json, lint_oci};
+use crate::diagnostic::Diagnostic;
+use crate::rules::aws::{syntax_error as aws_syntax, unknown_action};
+use crate::rules::iac::{syntax_error, unresolved_reference};
+use crate::rules::oci::{syntax_error as oci_syntax, unknown_resource_type};
+use crate::rules::{Check, Context, RULES};
+use crate::source::{LineIndex, SourceFile};
+use crate::span::Span;
+use crate::suppress;
+use crate::syntax::aws;
+use crate::syntax::iac::{Body, Embedded, JsonText, cloudformation, terraform};
+use std::path::{Path, PathBuf};
+
+/// The kinds of template grantlint reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Flavor {
+    Terraform,
+    CloudFormation,
+}
+
+/// Rules that judge how a value is spelled (an ARN's shape, an action's name). A placeholder has
+/// no spelling of its own, so their findings on one are not reported; rules that judge what a
+/// value means (the vendor's account, the ExternalId) still see it as a value they do not know.
+fn judges_spelling(code: &str) -> bool {
+    [aws_syntax::RULE.code, unknown_action::RULE.code, oci_syntax::RULE.code, unknown_resource_type::RULE.code]
+        .contains(&code)
+}
+
+pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
+    let template = match flavor {
+        Flavor::Terraform => {
+            let siblings = module_files(&file.source.path);
+            let texts: Vec<&str> = siblings.iter().map(String::as_str).collect();
+            terraform::read(&file.source.text, &texts)
+        }
+        Flavor::CloudFormation => match cloudformation::read(&file.source.text) {
+            Some(template) => template,
+            // Mentions `Resources` and `AWS::` but is no template: a policy file, perhaps.
+            None if has_extension(&file.source, "json") || file.source.path == "-" => return lint_json(options, file),
+            None => {
+                file.outcome = Outcome::Skipped("not a policy: YAML, but not a CloudFormation template".into());
+                return;
+            }
+        },
+    };
+    let empty = template.policies.is_empty()
+        && template.errors.is_empty()
+        && template.unresolved.is_empty()
+        && template.managed.is_empty();
+    if empty {
+        file.outcome = Outcome::Skipped("a template with no policies".into());
+        return;
+    }
+    let before = file.diagnostics.len();
+    file.diagnostics.extend(template.errors.iter().cloned().map(syntax_error::diagnostic));
+    file.diagnostics.extend(template.unresolved.iter().map(unresolved_reference::diagnostic));
+    let mut scopes = Vec::with_capacity(template.policies.len());
+    for policy in &template.policies {
+        scopes.push(policy.span);
+        match &policy.body {
+            Body::Oci(source) => {
+                scopes.extend(source.statements.iter().map(|s| s.map.map(0, s.text.len())));
+                let start = file.diagnostics.len();
+                lint_oci(std::slice::from_ref(source), options, file);
+                for diagnostic in file.diagnostics.iter_mut().skip(start) {
+                    diagnostic.unit = Some(policy.unit.clone());
+                }
+            }
+            Body::Aws { kind, variants } => {
+                let found = aws_variants(variants, *kind, options);
+                file.diagnostics.extend(named(found, &policy.unit));
+            }
+            Body::File { kind, path } => {
+                let found = external(&file.source, policy, path, *kind, options);
+                file.diagnostics.extend(named(found, &policy.unit));
+            }
+        }
+    }
+    let mut cx = Context::new(options.profile, options.accepted());
+    for rule in RULES {
+        if let Check::Iac(check) = rule.check {
+            check(&template, &mut cx);
+        }
+    }
+    file.diagnostics.extend(cx.into_diagnostics());
+    let text = &file.source.text;
+    let mut index = before;
+    while index < file.diagnostics.len() {
+        let diagnostic = &mut file.diagnostics[index];
+        // Positions pass through two parsers and a map; whatever they say, a span stays in the text.
+        diagnostic.span = within(text, diagnostic.span);
+        if judges_spelling(diagnostic.rule.code) && template.touches_placeholder(diagnostic.span) {
+            file.diagnostics.remove(index);
+            continue;
+        }
+        if let Some(conditions) = template.conditions(diagnostic.span) {
+            diagnostic.message = format!("{} (when {conditions})", diagnostic.message);
+        }
+        index += 1;
+    }
+    file.outcome = Outcome::Linted(template.policies.len());
+    scopes.sort_by_key(|s| (s.start, s.end));
+    file.suppressions = suppress::scope_directives(suppress::directives(&file.source.text), &scopes);
+}
+
+/// `span`, cut to the text and to character boundaries.
+fn within(text: &str, span: Span) -> Span {
+    let floor = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = floor(span.start);
+    Span::new(start, floor(span.end).max(start))
+}
+
+fn named(diagnostics: Vec<Diagnostic>, unit: &str) -> impl Iterator<Item = Diagnostic> + '_ {
+    diagnostics.into_iter().map(move |mut d| {
+        d.unit = Some(unit.to_string());
+        d
+    })
+}
+
+/// An AWS policy's findings over every combination of its conditions, placed in the template;
+/// a finding that several combinations share is reported once.
+fn aws_variants(variants: &[JsonText], kind: Option<aws::Kind>, options: &Options) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for variant in variants {
+        let document = aws::parse(&variant.text, kind);
+        for mut diagnostic in aws_diagnostics(&document, options) {
+            diagnostic.span = variant.map.map(diagnostic.span.start, diagnostic.span.end);
+            let seen = out.iter().any(|d| {
+                d.rule.code == diagnostic.rule.code && d.span == diagnostic.span && d.message == diagnostic.message
+            });
+            if !seen {
+                out.push(diagnostic);
+            }
+        }
+    }
+    out
+}
+
+/// A policy the template reads from another file (`file("trust.json")`): linted as the kind the
+/// template gives it, each finding placed at the `file(…)` call and naming its line in the file.
+fn external(
+    template: &SourceFile,
+    policy: &Embedded,
+    path: &str,
+    kind: Option<aws::Kind>,
+    options: &Options,
+) -> Vec<Diagnostic> {
+    let full = directory(&template.path).join(path);
+    let text = match std::fs::read_to_string(&full) {
+        Ok(text) => text,
+        Err(e) => {
+            let unresolved = crate::syntax::iac::Unresolved {
+                span: policy.span,
+                message: format!("the policy file `{path}` cannot be read ({e}), so it is not checked"),
+                unit: Some(policy.unit.clone()),
+            };
+            return vec![unresolved_reference::diagnostic(&unresolved)];
+        }
+    };
+    let lines = LineIndex::new(&text);
+    let document = aws::parse(&text, kind);
+    aws_diagnostics(&document, options)
+        .into_iter()
+        .map(|mut d| {
+            let at = lines.position(&text, d.span.start);
+            let shown = path.trim_start_matches("./");
+            d.message = format!("{} (in {shown}:{}:{})", d.message, at.line, at.column);
+            d.span = policy.span;
+            d
+        })
+        .collect()
+}
+
+/// The directory a template's relative paths start from.
+fn directory(path: &str) -> PathBuf {
+    match Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && path != "-" => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The other `.tf` files of a Terraform file's module (its directory), in name order. Files that
+/// cannot be read are left out: their own check reports them.
+fn module_files(path: &str) -> Vec<String> {
+    if path == "-" {
+        return Vec::new();
+    }
+    let own = Path::new(path).file_name();
+    let Ok(entries) = std::fs::read_dir(directory(path)) else { return Vec::new() };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.file_name() != own && p.is_file())
+        .collect();
+    paths.sort();
+    paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
+}
+
+fn has_extension(source: &SourceFile, ext: &str) -> bool {
+    Path::new(&source.path).extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// How a file's name and content select a template reader.
+pub(super) fn detect(source: &SourceFile) -> Option<Flavor> {
+    if has_extension(source, "tf") {
+        return Some(Flavor::Terraform);
+    }
+    // Standard input has no name; a template there is known by its content.
+    let template_name =
+        source.path == "-" || ["json", "yaml", "yml", "template"].iter().any(|e| has_extension(source, e));
+    (template_name && cloudformation::sniff(&source.text)).then_some(Flavor::CloudFormation)
+}
+
+/// A template that is not UTF-8: one IAC001 finding at the first bad byte.
+pub(super) fn not_utf8(offset: usize) -> Diagnostic {
+    syntax_error::diagnostic(crate::syntax::oci::parser::SyntaxError {
+        span: Span::new(offset, offset + char::REPLACEMENT_CHARACTER.len_utf8()),
+        message: "the template is not UTF-8 text".into(),
+        help: Some("save the file as UTF-8"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::lint_source;
+
+    /// Each finding of `text` linted as `path`: code, the template text it points at, unit.
+    fn findings(path: &str, text: &str) -> Vec<(&'static str, String, Option<String>)> {
+        let report = lint_source(SourceFile::new(path, text), &Options::default());
+        report.diagnostics().map(|(s, d)| (d.rule.code, s.slice(d.span).to_string(), d.unit.clone())).collect()
+    }
+
+    #[test]
+    fn findings_point_into_the_template() {
+        let yaml = concat!(
+            "Resources:\n",
+            "  Role:\n",
+            "    Type: AWS::IAM::Role\n",
+            "    Properties:\n",
+            "      Policies:\n",
+            "        - PolicyName: reads\n",
+            "          PolicyDocument:\n",
+            "            Version: '2012-10-17'\n",
+            "            Statement:\n",
+            "              - Effect: Allow\n",
+            "                Action: [\"s3:GetObject\", 's3:*']\n",
+            "                Resource: !Sub 'arn:${AWS::Partition}:s3:::${Unnamed}/*'\n",
+        );
+        let unit = Some("Role.Policies[reads]".to_string());
+        assert_eq!(
+            findings("stack.yaml", yaml),
+            [
+                ("AWS006", "s3:GetObject".into(), unit.clone()),
+                ("AWS003", "s3:*".into(), unit.clone()),
+                ("IAC002", "${Unnamed}".into(), unit),
+            ]
+        );
+        let tf = concat!(
+            "variable \"verb\" {\n",
+            "  default = \"Delete\"\n",
+            "}\n",
+            "resource \"aws_iam_policy\" \"p\" {\n",
+            "  policy = jsonencode({\n",
+            "    Version = \"2012-10-17\"\n",
+            "    Statement = [{ Effect = \"Allow\", Action = \"s3:${var.verb}Bucket\", Resource = \"*\" }]\n",
+            "  })\n",
+            "}\n",
+        );
+        assert_eq!(
+            findings("main.tf", tf),
+            [("AWS002", "s3:${var.verb}Bucket".into(), Some("aws_iam_policy.p".to_string()))]
+        );
+    }
+
+    #[test]
+    fn an_external_id_given_at_deploy_time_can_be_accepted() {
+        let template = |directive: &str| {
+            let head = "Parameters:\n  ExternalId: {Type: String}\nResources:\n  Role:\n    Type: AWS::IAM::Role\n";
+            let trust = concat!(
+                "      AssumeRolePolicyDocument:\n",
+                "        Version: '2012-10-17'\n",
+                "        Statement:\n",
+                "          - Effect: Allow\n",
+                "            Principal: {AWS: 'arn:aws:iam::058264546051:root'}\n",
+                "            Action: sts:AssumeRole\n",
+                "            Condition: {StringEquals: {'sts:ExternalId': !Ref ExternalId}}\n",
+            );
+            format!("{head}    Properties:\n{directive}{trust}")
+        };
+        let codes = |text: &str| findings("stack.yaml", text).into_iter().map(|(code, ..)| code).collect::<Vec<_>>();
+        assert_eq!(codes(&template("")), ["AWS009", "IAC002"]);
+        let accepted =
+            "      # grantlint: ignore[AWS009, IAC002] the ExternalId is entered when the stack is created\n";
+        assert_eq!(codes(&template(accepted)), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn suppressions_cover_the_policy_below() {
+        let yaml = concat!(
+            "Resources:\n",
+            "  Role:\n",
+            "    Type: AWS::IAM::Role\n",
+            "    Properties:\n",
+            "      # grantlint: ignore[AWS003] the vendor reviewed this\n",
+            "      Policies:\n",
+            "        - PolicyName: all\n",
+            "          PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 's3:*', Resource: '*'}]}\n",
+        );
+        assert_eq!(findings("stack.yaml", yaml), []);
+    }
+
+    /// Every fixture template, cut short and damaged with text that breaks lexers: never a
+    /// panic, and every span slices the text.
+    #[test]
+    fn damaged_templates_never_panic() {
+        const TRICKY: &[&str] = &[
+            "\"", "'", "{", "}", "[", "]", "${", "%{", "!Ref ", "*alias", "&a ", "<<EOF\n", "\\", "é", "\n", "\t", ":",
+            "#", "!If [", "Fn::Sub",
+        ];
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/iac");
+        let mut checked = 0;
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+            let entry = entry.expect("a readable fixture directory");
+            let path = entry.path();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let Ok(text) = std::fs::read_to_string(path) else { continue };
+            if !entry.file_type().is_file() || detect(&SourceFile::new(name.as_str(), text.as_str())).is_none() {
+                continue;
+            }
+            let step = (text.len() / 60).max(1);
+            let mut mutants: Vec<String> =
+                (0..text.len()).step_by(step).filter_map(|cut| text.get(..cut)).map(str::to_string).collect();
+            for (i, at) in (0..text.len()).step_by(step).enumerate() {
+                if let (Some(head), Some(tail)) = (text.get(..at), text.get(at..)) {
+                    mutants.push(format!("{head}{}{tail}", TRICKY[i % TRICKY.len()]));
+                }
+            }
+            for mutant in mutants {
+                let report = lint_source(SourceFile::new(name.as_str(), mutant.as_str()), &Options::default());
+                for (source, d) in report.diagnostics() {
+                    let text = &source.text;
+                    assert!(
+                        d.span.start <= d.span.end
+                            && d.span.end <= text.len()
+                            && text.is_char_boundary(d.span.start)
+                            && text.is_char_boundary(d.span.end),
+                        "{name}: {} {:?} outside the text: {mutant:?}",
+                        d.rule.code,
+                        d.span
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000, "only {checked} mutants");
+    }
+
+    #[test]
+    fn templates_are_recognised_by_name_and_content() {
+        let source = |path: &str, text: &str| SourceFile::new(path, text);
+        assert_eq!(detect(&source("main.tf", "")), Some(Flavor::Terraform));
+        let cfn = "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n";
+        assert_eq!(detect(&source("stack.yaml", cfn)), Some(Flavor::CloudFormation));
+        assert_eq!(detect(&source("stack.template", cfn)), Some(Flavor::CloudFormation));
+        let json = r#"{"Resources": {"R": {"Type": "AWS::IAM::Role"}}}"#;
+        assert_eq!(detect(&source("stack.json", json)), Some(Flavor::CloudFormation));
+        assert_eq!(detect(&source("policy.json", r#"{"Statement": []}"#)), None);
+        assert_eq!(detect(&source("ci.yml", "on: push\njobs: {}\n")), None);
+        assert_eq!(detect(&source("notes.txt", cfn)), None);
+        assert_eq!(detect(&source("-", cfn)), Some(Flavor::CloudFormation));
+    }
+
+    #[test]
+    fn relative_paths_start_at_the_template() {
+        assert_eq!(directory("infra/main.tf"), PathBuf::from("infra"));
+        assert_eq!(directory("main.tf"), PathBuf::from("."));
+        assert_eq!(directory("-"), PathBuf::from("."));
+    }
+}

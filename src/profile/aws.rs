@@ -1,0 +1,268 @@
+//! The AWS part of a vendor profile: the vendor's account, its ExternalId practice, the non-read
+//! actions it documents, the policies it expects and the optional packs a customer may switch on.
+
+use crate::catalog::aws::{Action, matches_action};
+use crate::rules;
+use crate::syntax::aws::{self, is_account_id};
+use serde::Deserialize;
+
+#[derive(Debug)]
+pub struct AwsProfile {
+    /// The only account the role's trust policy may name.
+    pub vendor_account: String,
+    pub external_id: ExternalIdSpec,
+    pub exceptions: Vec<Exception>,
+    /// The policies the vendor's role carries, for `grantlint profile show`.
+    pub policies: Vec<PolicySpec>,
+    pub packs: Vec<Pack>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalIdSpec {
+    /// A trust statement must test `sts:ExternalId` with `StringEquals` (AWS008).
+    pub required: bool,
+    /// The one value the vendor issued, when it uses a fixed one (AWS009 compares).
+    pub value: Option<String>,
+}
+
+impl Default for ExternalIdSpec {
+    fn default() -> Self {
+        Self { required: true, value: None }
+    }
+}
+
+/// A non-read or data-reading action the vendor documents, accepted for the listed rules.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exception {
+    /// An action or action pattern (`prefix:Name`, `*`/`?` allowed in the name).
+    pub action: String,
+    pub accept: Vec<String>,
+    pub reason: String,
+    /// Accepted only in statements whose `Resource` names specific resources (no wildcard in
+    /// an ARN's resource name), e.g. `s3:GetObject` on the CUR bucket but not on `*`.
+    #[serde(default)]
+    pub scoped: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySpec {
+    pub name: String,
+    /// Where the policy is attached, and when.
+    pub attach: String,
+    pub document: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackSpec {
+    pub name: String,
+    /// The inline policy the vendor's template adds for the pack.
+    pub policy: String,
+    pub capability: String,
+    pub document: String,
+}
+
+/// An optional permission pack: its actions pass AWS002 and AWS006 only when the user enables it.
+#[derive(Debug)]
+pub struct Pack {
+    pub spec: PackSpec,
+    /// The action patterns the pack's document allows.
+    pub actions: Vec<String>,
+    pub enabled: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AwsProfileFile {
+    vendor_account: String,
+    #[serde(default)]
+    external_id: ExternalIdSpec,
+    #[serde(default, rename = "exception")]
+    exceptions: Vec<Exception>,
+    #[serde(default, rename = "policy")]
+    policies: Vec<PolicySpec>,
+    #[serde(default, rename = "pack")]
+    packs: Vec<PackSpec>,
+}
+
+/// Why the profile accepts an action for a rule.
+#[derive(Debug)]
+pub enum Acceptance<'p> {
+    Exception(&'p Exception),
+    Pack(&'p Pack),
+}
+
+impl AwsProfile {
+    pub(super) fn new(file: AwsProfileFile, origin: &str) -> Result<Self, String> {
+        if !is_account_id(&file.vendor_account) {
+            return Err(format!("{origin}: aws.vendor_account `{}` is not a 12-digit account ID", file.vendor_account));
+        }
+        for exception in &file.exceptions {
+            if !exception.action.contains(':') {
+                return Err(format!("{origin}: aws exception `{}` is not a `service:Action` name", exception.action));
+            }
+            if let Some(code) = exception.accept.iter().find(|c| rules::find(c).is_none()) {
+                return Err(format!("{origin}: aws exception `{}` accepts unknown rule `{code}`", exception.action));
+            }
+            if exception.reason.trim().is_empty() {
+                return Err(format!("{origin}: aws exception `{}` has an empty `reason`", exception.action));
+            }
+        }
+        for policy in &file.policies {
+            check_document(&policy.document, &format!("{origin}: aws policy `{}`", policy.name))?;
+        }
+        let mut packs = Vec::with_capacity(file.packs.len());
+        for spec in file.packs {
+            let where_ = format!("{origin}: aws pack `{}`", spec.name);
+            let actions = check_document(&spec.document, &where_)?;
+            packs.push(Pack { spec, actions, enabled: false });
+        }
+        Ok(AwsProfile {
+            vendor_account: file.vendor_account,
+            external_id: file.external_id,
+            exceptions: file.exceptions,
+            policies: file.policies,
+            packs,
+        })
+    }
+
+    /// Turns the named packs on. Unknown names are an error that lists the packs there are.
+    pub fn enable_packs(&mut self, names: &[String]) -> Result<(), String> {
+        for name in names {
+            let Some(pack) = self.packs.iter_mut().find(|p| p.spec.name.eq_ignore_ascii_case(name)) else {
+                let known: Vec<&str> = self.packs.iter().map(|p| p.spec.name.as_str()).collect();
+                return Err(format!("no pack `{name}` in this profile (packs: {})", known.join(", ")));
+            };
+            pack.enabled = true;
+        }
+        Ok(())
+    }
+
+    /// Whether, and why, the profile accepts `action` for rule `code`.
+    pub fn acceptance(&self, action: &Action, code: &str) -> Option<Acceptance<'_>> {
+        let exception = self
+            .exceptions
+            .iter()
+            .find(|e| e.accept.iter().any(|c| c.eq_ignore_ascii_case(code)) && matches_action(&e.action, action));
+        if let Some(exception) = exception {
+            return Some(Acceptance::Exception(exception));
+        }
+        // Packs are the vendor's documented features: their writes (AWS002) and the data
+        // their actions read (AWS006) are what the customer chose by enabling one.
+        let pack_rule = ["AWS002", "AWS006"].iter().any(|c| c.eq_ignore_ascii_case(code));
+        self.packs
+            .iter()
+            .find(|p| pack_rule && p.enabled && p.actions.iter().any(|a| matches_action(a, action)))
+            .map(Acceptance::Pack)
+    }
+
+    /// The disabled pack that would allow `action`, for help text.
+    pub fn disabled_pack_for(&self, action: &Action) -> Option<&Pack> {
+        self.packs.iter().find(|p| !p.enabled && p.actions.iter().any(|a| matches_action(a, action)))
+    }
+
+    /// The trust policy the vendor's role should have, with a placeholder for the ExternalId.
+    pub fn trust_policy(&self, vendor: &str) -> String {
+        let external_id = match &self.external_id.value {
+            Some(value) => value.clone(),
+            None => format!("<ExternalId issued by {vendor}>"),
+        };
+        let condition = if self.external_id.required || self.external_id.value.is_some() {
+            let value = serde_json::to_string(&external_id).unwrap_or_default();
+            format!(
+                ",\n      \"Condition\": {{\n        \"StringEquals\": {{\n          \"sts:ExternalId\": {value}\n        }}\n      }}"
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Effect\": \"Allow\",\n      \
+             \"Principal\": {{\n        \"AWS\": \"arn:aws:iam::{}:root\"\n      }},\n      \
+             \"Action\": \"sts:AssumeRole\"{condition}\n    }}\n  ]\n}}",
+            self.vendor_account
+        )
+    }
+}
+
+impl Acceptance<'_> {
+    /// Whether the acceptance holds only where the statement names specific resources.
+    pub fn scoped(&self) -> bool {
+        matches!(self, Acceptance::Exception(e) if e.scoped)
+    }
+}
+
+/// Checks that a profile's document is a valid policy, and returns the actions it allows.
+fn check_document(document: &str, what: &str) -> Result<Vec<String>, String> {
+    let parsed = aws::parse(document, None);
+    if let Some(error) = parsed.errors.first() {
+        return Err(format!("{what}: the document is not a valid policy: {}", error.message));
+    }
+    let policy = parsed.policy.ok_or_else(|| format!("{what}: the document is not a policy"))?;
+    Ok(policy.statements.iter().flat_map(|s| s.allowed_actions()).map(|a| a.value.to_string()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::aws::{AwsCatalog, Expansion};
+    use crate::profile::Profile;
+
+    fn action(name: &str) -> &'static Action {
+        match AwsCatalog::get().expand(name) {
+            Expansion::Actions(found) => found[0],
+            Expansion::UnknownPrefix => panic!("{name}"),
+        }
+    }
+
+    #[test]
+    fn digiusher_aws_facts() {
+        let mut profile = Profile::load("digiusher").unwrap();
+        let aws = profile.aws.as_mut().unwrap();
+        assert_eq!(aws.vendor_account, "058264546051");
+        assert!(aws.external_id.required && aws.external_id.value.is_none());
+        let enrollment = action("compute-optimizer:UpdateEnrollmentStatus");
+        assert!(matches!(aws.acceptance(enrollment, "AWS002"), Some(Acceptance::Exception(_))));
+        assert!(aws.acceptance(enrollment, "AWS006").is_none());
+        let get_object = aws.acceptance(action("s3:GetObject"), "aws006").unwrap();
+        assert!(get_object.scoped());
+        let names: Vec<&str> = aws.packs.iter().map(|p| p.spec.name.as_str()).collect();
+        assert_eq!(names, ["ec2-start-stop", "commitment-purchase", "tag-management", "automation"]);
+        let start = action("ec2:StartInstances");
+        assert!(aws.acceptance(start, "AWS002").is_none());
+        assert_eq!(aws.disabled_pack_for(start).map(|p| p.spec.name.as_str()), Some("ec2-start-stop"));
+        aws.enable_packs(&["EC2-Start-Stop".to_string()]).unwrap();
+        assert!(matches!(aws.acceptance(start, "AWS002"), Some(Acceptance::Pack(_))));
+        assert!(aws.acceptance(start, "AWS003").is_none());
+        assert!(aws.disabled_pack_for(start).is_none());
+        assert!(aws.enable_packs(&["nope".to_string()]).unwrap_err().contains("tag-management"));
+        let tags = &aws.packs[2].actions;
+        assert_eq!(tags.len(), 52);
+        assert!(tags.iter().any(|a| a == "docdb:AddTagsToResource"));
+    }
+
+    #[test]
+    fn the_trust_policy_is_a_valid_trust_policy() {
+        let profile = Profile::load("digiusher").unwrap();
+        let text = profile.aws.as_ref().unwrap().trust_policy(&profile.vendor);
+        assert!(text.contains("\"sts:ExternalId\": \"<ExternalId issued by DigiUsher>\""), "{text}");
+        let document = aws::parse(&text, None);
+        assert!(document.errors.is_empty(), "{:?}", document.errors);
+        assert_eq!(document.policy.unwrap().kind, aws::Kind::Trust);
+    }
+
+    #[test]
+    fn bad_aws_sections_are_rejected() {
+        let base = "name='x'\nvendor='x'\ndescription='x'\n[aws]\n";
+        let parse = |rest: &str| Profile::parse(&format!("{base}{rest}"), "t").unwrap_err();
+        assert!(parse("vendor_account='123'\n").contains("12-digit"));
+        assert!(parse("vendor_account='123456789012'\ncolour='red'\n").contains("colour"));
+        let exception = "vendor_account='123456789012'\n[[aws.exception]]\naction='s3:GetObject'\n";
+        assert!(parse(&format!("{exception}accept=['AWS999']\nreason='r'\n")).contains("AWS999"));
+        assert!(parse(&format!("{exception}accept=['AWS006']\nreason=' '\n")).contains("reason"));
+        let pack = "vendor_account='123456789012'\n[[aws.pack]]\nname='p'\npolicy='P'\ncapability='c'\n";
+        assert!(parse(&format!("{pack}document='{{\"Statement\": []}}'\n")).contains("not a valid policy"));
+    }
+}

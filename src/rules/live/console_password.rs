@@ -1,0 +1,36 @@
+use crate::audit::snapshot::Live;
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Context, declare_rule};
+
+declare_rule! {
+    /// The vendor's user may sign in to the OCI Console with a password.
+    ///
+    /// A vendor integration calls the API with a signing key; nobody needs to sign in as its user.
+    /// DigiUsher's onboarding guide asks for an API-only user for that reason. A console password
+    /// is one more credential that can be phished, reused or left unrotated, and whoever holds it
+    /// sees the tenancy in the Console with the vendor's grants, outside the vendor's own controls.
+    ///
+    /// Reads the user's `can_use_console_password` capability (GetUser `capabilities`).
+    ///
+    /// ## Fix
+    /// In the Console: Identity › Users › the user › Edit user capabilities, clear *Local
+    /// password*. Or:
+    /// ```text
+    /// oci iam user update-user-capabilities --user-id <user OCID> --can-use-console-password false
+    /// ```
+    pub static RULE = { code: "LIVE001", name: "live-oci-console-password", severity: Error };
+}
+
+pub fn check(live: &Live, cx: &mut Context) {
+    for user in &live.snapshot.users {
+        let Some(flag) = user.console_password.filter(|f| f.value) else { continue };
+        cx.report(
+            Diagnostic::new(
+                &RULE,
+                flag.span,
+                format!("vendor user `{}` can sign in to the console with a password; it should be API-only", user.name.value),
+            )
+            .with_help("turn off the user's console-password capability (`oci iam user update-user-capabilities --can-use-console-password false`)"),
+        );
+    }
+}

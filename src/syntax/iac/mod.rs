@@ -1,0 +1,227 @@
+//! Policies inside infrastructure code: Terraform and CloudFormation templates.
+//!
+//! A reader finds the policies a template holds and hands each out as a source for the same
+//! pipeline as a policy file: OCI statements with span maps into the template, or an AWS policy
+//! as JSON text with a map from its bytes to the template's. JSON written in the template (a
+//! heredoc) maps by offset; a policy the template builds (YAML, an HCL object, `jsonencode`, an
+//! `aws_iam_policy_document` block) is written out as compact JSON whose bytes each remember
+//! their template byte. Either way a finding lands on the template's line and column.
+//!
+//! Values the template computes are evaluated where grantlint can: parameter and variable
+//! defaults, locals, `!Sub`, `!Join`, `!FindInMap`. What cannot be worked out becomes a
+//! placeholder spelled `${name}`, which the rules treat as a value they do not know: it never
+//! matches an expected account or ExternalId. Each condition (`Fn::If`, a Terraform conditional)
+//! is linted both ways, and findings inside a branch name the condition.
+
+pub mod cloudformation;
+pub mod terraform;
+mod text;
+mod value;
+mod yaml;
+
+use crate::span::{Span, SpanMap};
+use crate::syntax::aws;
+use crate::syntax::oci::PolicySource;
+use crate::syntax::oci::parser::SyntaxError;
+
+/// The combinations of conditions linted in one policy; more are counted, not linted.
+pub const MAX_VARIANTS: usize = 16;
+
+/// What a reader found in one template.
+#[derive(Debug, Default)]
+pub struct Template {
+    /// The policies, in template order.
+    pub policies: Vec<Embedded>,
+    /// Managed policies attached by ARN: their statements are not in the template.
+    pub managed: Vec<ManagedPolicy>,
+    /// Values left as placeholders, each reported once.
+    pub unresolved: Vec<Unresolved>,
+    /// Why the template, or a policy's place in it, cannot be read.
+    pub errors: Vec<SyntaxError>,
+    /// Parts of the template that apply only under a condition.
+    pub guards: Vec<Guard>,
+    /// Where placeholders stand for values grantlint could not work out.
+    pub placeholders: Vec<Span>,
+}
+
+/// One policy found in a template.
+#[derive(Debug)]
+pub struct Embedded {
+    /// What the policy is, in the template's terms: `DigiusherIAMRole.Policies[DigiUsherCorePermissions]`.
+    pub unit: String,
+    /// Where the policy is written.
+    pub span: Span,
+    pub body: Body,
+}
+
+#[derive(Debug)]
+pub enum Body {
+    Oci(PolicySource<'static>),
+    /// An AWS policy document: one JSON text per combination of the conditions inside it.
+    Aws {
+        kind: Option<aws::Kind>,
+        variants: Vec<JsonText>,
+    },
+    /// A policy document in another file (`file("trust.json")`), relative to the template's
+    /// directory.
+    File {
+        kind: Option<aws::Kind>,
+        path: String,
+    },
+}
+
+/// JSON text for the AWS reader, and how its offsets map to the template.
+#[derive(Clone, Debug)]
+pub struct JsonText {
+    pub text: String,
+    pub map: SpanMap,
+}
+
+/// A managed policy a template attaches to a role by ARN.
+#[derive(Debug)]
+pub struct ManagedPolicy {
+    /// The ARN as evaluated (a placeholder when it is not known).
+    pub arn: String,
+    pub span: Span,
+    /// The role and where it lists the policy: `DigiusherIAMRole.ManagedPolicyArns`.
+    pub unit: String,
+}
+
+/// A value the reader could not work out and left as a placeholder.
+#[derive(Clone, Debug)]
+pub struct Unresolved {
+    pub span: Span,
+    pub message: String,
+    /// The policy it was met in.
+    pub unit: Option<String>,
+}
+
+/// A part of the template that applies only when `condition` holds (`not X` for an else branch).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Guard {
+    pub span: Span,
+    pub condition: String,
+}
+
+impl Template {
+    fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.errors.push(SyntaxError { span, message: message.into(), help: None });
+    }
+
+    fn unresolved(&mut self, span: Span, message: impl Into<String>, unit: &str) {
+        if !self.unresolved.iter().any(|u| u.span == span) {
+            self.unresolved.push(Unresolved { span, message: message.into(), unit: Some(unit.to_string()) });
+        }
+    }
+
+    /// A value grantlint does not know, spelled `spelling`, standing at `span`.
+    fn placeholder(&mut self, spelling: impl Into<String>, span: Span) -> value::Value {
+        if !span.is_empty() && !self.placeholders.contains(&span) {
+            self.placeholders.push(span);
+        }
+        value::Value::Unknown(text::Text::anchored(spelling, span))
+    }
+
+    /// Whether `span` overlaps a placeholder.
+    pub fn touches_placeholder(&self, span: Span) -> bool {
+        self.placeholders.iter().any(|p| span.start < p.end && p.start < span.end.max(span.start + 1))
+    }
+
+    fn guard(&mut self, span: Span, condition: impl Into<String>) {
+        let guard = Guard { span, condition: condition.into() };
+        if !self.guards.contains(&guard) {
+            self.guards.push(guard);
+        }
+    }
+
+    /// The conditions a finding at `span` depends on, outermost first: `NeedsBucketAccess and not IsLinked`.
+    pub fn conditions(&self, span: Span) -> Option<String> {
+        let mut holding: Vec<&Guard> =
+            self.guards.iter().filter(|g| g.span.start <= span.start && span.end <= g.span.end).collect();
+        holding.sort_by_key(|g| (g.span.start, std::cmp::Reverse(g.span.end)));
+        let mut names: Vec<&str> = Vec::new();
+        for guard in holding {
+            if !names.contains(&guard.condition.as_str()) {
+                names.push(&guard.condition);
+            }
+        }
+        (!names.is_empty()).then(|| names.join(" and "))
+    }
+
+    /// An AWS policy document evaluated to `document`: every combination of its conditions.
+    fn aws_policy(
+        &mut self,
+        unit: String,
+        span: Span,
+        kind: Option<aws::Kind>,
+        document: &value::Value,
+        lines: &crate::source::LineIndex,
+    ) {
+        let (variants, truncated) = value::json_variants(document, lines, MAX_VARIANTS);
+        if truncated {
+            self.unresolved(
+                span,
+                format!(
+                    "more than {MAX_VARIANTS} combinations of conditions; grantlint lints the first {MAX_VARIANTS}"
+                ),
+                &unit,
+            );
+        }
+        if !variants.is_empty() {
+            self.policies.push(Embedded { unit, span, body: Body::Aws { kind, variants } });
+        }
+    }
+}
+
+/// `base (note; note)`: a unit name with what links it to the rest of the template.
+fn unit_name(base: impl Into<String>, notes: &[String]) -> String {
+    let base = base.into();
+    if notes.is_empty() { base } else { format!("{base} ({})", notes.join("; ")) }
+}
+
+/// Helpers for the readers' tests: a policy by its unit, and where its JSON maps in the template.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Body, Embedded, JsonText, Template};
+
+    pub fn policy<'t>(template: &'t Template, unit: &str) -> &'t Embedded {
+        let units: Vec<&str> = template.policies.iter().map(|p| p.unit.as_str()).collect();
+        template.policies.iter().find(|p| p.unit == unit).unwrap_or_else(|| panic!("no {unit} in {units:?}"))
+    }
+
+    pub fn variants(policy: &Embedded) -> &[JsonText] {
+        match &policy.body {
+            Body::Aws { variants, .. } => variants,
+            other => panic!("not an AWS policy: {other:?}"),
+        }
+    }
+
+    /// The template text that the first occurrence of `needle` in a policy's JSON maps to.
+    pub fn origin<'s>(source: &'s str, policy: &Embedded, needle: &str) -> &'s str {
+        let json = &variants(policy)[0];
+        let at = json.text.find(needle).unwrap_or_else(|| panic!("{needle} not in {}", json.text));
+        &source[json.map.map(at, at + needle.len()).range()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_nest_outermost_first() {
+        let mut template = Template::default();
+        template.guard(Span::new(10, 20), "not Inner");
+        template.guard(Span::new(0, 100), "Outer");
+        template.guard(Span::new(0, 100), "Outer");
+        assert_eq!(template.conditions(Span::new(12, 14)).as_deref(), Some("Outer and not Inner"));
+        assert_eq!(template.conditions(Span::new(30, 31)).as_deref(), Some("Outer"));
+        assert_eq!(template.conditions(Span::new(100, 101)), None);
+    }
+
+    #[test]
+    fn units_list_their_links() {
+        assert_eq!(unit_name("p", &[]), "p");
+        assert_eq!(unit_name("p", &["on r".into(), "x".into()]), "p (on r; x)");
+    }
+}

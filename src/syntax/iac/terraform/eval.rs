@@ -1,0 +1,460 @@
+//! Evaluating Terraform expressions into [`Value`]s: strings, templates, heredocs, lists, objects,
+//! `var.*` defaults, `local.*`, conditionals and the few functions policies are built with.
+//!
+//! A value written in the template keeps its own positions. A value used somewhere other than
+//! where it is written — a variable's default, anything interpolated into a string, anything from
+//! another file of the module — is anchored at the expression that uses it, so a finding about it
+//! points at `${var.group_name}` in the statement rather than at `variables.tf`.
+
+use super::Module;
+use crate::span::Span;
+use crate::syntax::iac::Template;
+use crate::syntax::iac::text::{Escapes, Text};
+use crate::syntax::iac::value::{Choice, Value};
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, FuncCall, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::template::{Element, Template as HclTemplate};
+
+/// Values nested deeper than this, counting the references followed to reach them (a local
+/// naming a local naming…, or a cycle), are not evaluated: it bounds the recursion here and in
+/// everything that walks the value after.
+const MAX_DEPTH: usize = 128;
+
+/// Where an expression is written, and whether its values stay there.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct At {
+    /// The module file the expression is in (0 is the file being read).
+    pub file: usize,
+    /// Where its values are used, when that is not where they are written.
+    pub anchor: Option<Span>,
+}
+
+impl At {
+    pub const HERE: At = At { file: 0, anchor: None };
+}
+
+/// How a string's placeholders are spelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Spelling {
+    /// `${var.x}`, as Terraform writes it.
+    Template,
+    /// In an OCI statement: a word where the grammar wants a name, since the OCI grammar takes
+    /// `${…}` only where an OCID or a quoted value goes.
+    OciStatement,
+}
+
+pub(super) struct Eval<'m, 'b> {
+    pub module: &'m Module<'b>,
+    pub template: &'m mut Template,
+    /// The policy being read, named in the findings about its values.
+    pub unit: String,
+    /// Evaluating only to name things: nothing is reported.
+    pub quiet: bool,
+    depth: usize,
+}
+
+impl<'m, 'b> Eval<'m, 'b> {
+    pub fn new(module: &'m Module<'b>, template: &'m mut Template) -> Self {
+        Eval { module, template, unit: String::new(), quiet: false, depth: 0 }
+    }
+
+    /// Where `expr` sits in its file, or where its values are anchored.
+    fn span_of(&self, span: Option<std::ops::Range<usize>>, at: At) -> Span {
+        at.anchor.unwrap_or_else(|| span.map_or(Span::default(), |r| Span::new(r.start, r.end)))
+    }
+
+    /// The expression's source, shortened, for a placeholder: `var.external_id`.
+    pub fn source(&self, span: Option<std::ops::Range<usize>>, file: usize) -> String {
+        let text = span.and_then(|r| self.module.texts.get(file)?.get(r)).unwrap_or("…");
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let joined = words.join(" ");
+        match joined.char_indices().nth(60) {
+            Some((cut, _)) => format!("{}…", &joined[..cut]),
+            None => joined,
+        }
+    }
+
+    pub fn report(&mut self, span: Span, message: String) {
+        if !self.quiet {
+            self.template.unresolved(span, message, &self.unit);
+        }
+    }
+
+    /// A placeholder for `expr`, reported with `why` unless it is a value only a deployment knows.
+    fn unknown(&mut self, span: Option<std::ops::Range<usize>>, at: At, why: Option<String>) -> Value {
+        let spelling = format!("${{{}}}", self.source(span.clone(), at.file));
+        let place = self.span_of(span, at);
+        if let Some(why) = why {
+            self.report(place, why);
+        }
+        if self.quiet {
+            return Value::Unknown(Text::anchored(spelling, place));
+        }
+        self.template.placeholder(spelling, place)
+    }
+
+    /// Text decoded from the source range `span` of the expression's file.
+    fn text(&self, value: &str, span: Option<std::ops::Range<usize>>, at: At, escapes: Escapes, quoted: bool) -> Text {
+        match (at.anchor, span) {
+            (Some(anchor), _) => Text::anchored(value, anchor),
+            (None, Some(range)) => {
+                let raw = self.module.texts.first().and_then(|t| t.get(range.clone())).unwrap_or("");
+                let inner = raw.get(1..raw.len().saturating_sub(1)).filter(|_| quoted && raw.len() >= 2);
+                let (raw, base) = match inner {
+                    Some(inner) => (inner, range.start + 1),
+                    None => (raw, range.start),
+                };
+                Text::aligned(value, raw, base, escapes)
+            }
+            (None, None) => Text::anchored(value, Span::default()),
+        }
+    }
+
+    pub fn value(&mut self, expr: &'b Expression, at: At) -> Value {
+        if self.depth >= MAX_DEPTH {
+            let why = format!("values nested deeper than {MAX_DEPTH} levels (a reference cycle?) are not evaluated");
+            return self.unknown(expr.span(), at, Some(why));
+        }
+        self.depth += 1;
+        let value = self.evaluate(expr, at);
+        self.depth -= 1;
+        value
+    }
+
+    fn evaluate(&mut self, expr: &'b Expression, at: At) -> Value {
+        let span = expr.span();
+        match expr {
+            Expression::Null(_) => Value::Absent,
+            Expression::Bool(b) => Value::Literal(self.text(&b.value().to_string(), span, at, Escapes::None, false)),
+            Expression::Number(n) => Value::Literal(self.text(&n.value().to_string(), span, at, Escapes::None, false)),
+            Expression::String(s) => Value::Str(self.text(s.value(), span, at, Escapes::Backslash, true)),
+            Expression::StringTemplate(t) => {
+                Value::Str(self.template_text(t, at, Escapes::Backslash, Spelling::Template))
+            }
+            Expression::HeredocTemplate(h) => {
+                Value::Str(self.template_text(&h.template, at, Escapes::None, Spelling::Template))
+            }
+            Expression::Array(array) => {
+                let start = self.span_of(span, at).start;
+                Value::List(array.iter().map(|item| self.value(item, at)).collect(), start)
+            }
+            Expression::Object(object) => {
+                let start = self.span_of(span, at).start;
+                let mut entries = Vec::with_capacity(object.len());
+                for (key, value) in object.iter() {
+                    let key_text = match key {
+                        ObjectKey::Ident(ident) => {
+                            Some(self.text(ident.value().as_str(), key.span(), at, Escapes::None, false))
+                        }
+                        ObjectKey::Expression(expr) => match self.value(expr, at) {
+                            Value::Str(text) | Value::Literal(text) => Some(text),
+                            _ => None,
+                        },
+                    };
+                    match key_text {
+                        Some(text) => entries.push((text, self.value(value.expr(), at))),
+                        None => {
+                            let place = self.span_of(key.span(), at);
+                            self.report(
+                                place,
+                                "an object key grantlint cannot work out; the entry is not checked".into(),
+                            );
+                        }
+                    }
+                }
+                Value::Map(entries, start)
+            }
+            Expression::Parenthesis(inner) => self.value(inner.inner(), at),
+            Expression::Conditional(c) => {
+                if at.anchor.is_none() && !self.quiet {
+                    let condition = self.source(c.cond_expr.span(), at.file);
+                    let [then, otherwise] = [c.true_expr.span(), c.false_expr.span()].map(|s| self.span_of(s, at));
+                    self.template.guard(then, condition.clone());
+                    self.template.guard(otherwise, format!("not {condition}"));
+                }
+                let then = self.value(&c.true_expr, at);
+                let otherwise = self.value(&c.false_expr, at);
+                Value::If(Box::new(Choice { then, otherwise }))
+            }
+            Expression::FuncCall(call) => self.function(call, span, at),
+            Expression::Traversal(traversal) => self.traversal(traversal, span, at),
+            Expression::Variable(name) => {
+                let why = format!("`{}` is not a value grantlint can work out", name.value().as_str());
+                self.unknown(span, at, Some(why))
+            }
+            _ => {
+                let why = "grantlint does not evaluate this expression, so its value is not checked".to_string();
+                self.unknown(span, at, Some(why))
+            }
+        }
+    }
+
+    /// A quoted string, template or heredoc: literals as written, interpolations evaluated and
+    /// anchored at the `${…}` that holds them.
+    pub fn template_text(&mut self, template: &'b HclTemplate, at: At, escapes: Escapes, spelling: Spelling) -> Text {
+        let mut out = Text::default();
+        for element in template.iter() {
+            match element {
+                Element::Literal(literal) => out.push(&self.text(literal.value(), literal.span(), at, escapes, false)),
+                Element::Interpolation(interpolation) => {
+                    let place = self.span_of(interpolation.span(), at);
+                    let inner = At { file: at.file, anchor: Some(place) };
+                    match self.value(&interpolation.expr, inner) {
+                        Value::Str(text) | Value::Literal(text) => out.push(&text),
+                        Value::Unknown(text) if spelling == Spelling::OciStatement => {
+                            let word = oci_placeholder(out.as_str(), text.as_str());
+                            out.push(&Text::anchored(word, place));
+                        }
+                        Value::Unknown(text) => out.push(&text),
+                        _ => {
+                            let why = "this is not a string, so it is not interpolated".to_string();
+                            if let Some(text) = self.unknown(interpolation.span(), at, Some(why)).text() {
+                                out.push(text);
+                            }
+                        }
+                    }
+                }
+                Element::Directive(directive) => {
+                    let place = self.span_of(directive.span(), at);
+                    self.report(place, "template directives (`%{…}`) are not evaluated".into());
+                    if let Some(text) = self.template.placeholder("%{…}", place).text() {
+                        out.push(text);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn function(&mut self, call: &'b FuncCall, span: Option<std::ops::Range<usize>>, at: At) -> Value {
+        let name = call.name.name.value().as_str();
+        let args: Vec<&'b Expression> = call.args.iter().collect();
+        let place = self.span_of(span.clone(), at);
+        match (name, args.as_slice()) {
+            _ if call.name.is_namespaced() => {}
+            ("jsonencode" | "tolist" | "toset" | "distinct", [arg]) => return self.value(arg, at),
+            ("concat" | "flatten", _) => {
+                let mut items = Vec::new();
+                for arg in &args {
+                    match self.value(arg, at) {
+                        Value::List(inner, _) if name == "flatten" => {
+                            items.extend(inner.into_iter().flat_map(|item| match item {
+                                Value::List(nested, _) => nested,
+                                other => vec![other],
+                            }))
+                        }
+                        Value::List(inner, _) => items.extend(inner),
+                        _ => {
+                            return self.unknown(
+                                span,
+                                at,
+                                Some(format!("`{name}` of a value that is not a known list")),
+                            );
+                        }
+                    }
+                }
+                return Value::List(items, place.start);
+            }
+            ("compact", [arg]) => {
+                if let Value::List(items, start) = self.value(arg, at) {
+                    let kept = items.into_iter().filter(|v| !matches!(v, Value::Str(t) if t.is_empty())).collect();
+                    return Value::List(kept, start);
+                }
+            }
+            ("join", [separator, list]) => {
+                if let (Value::Str(separator), Value::List(items, _)) =
+                    (self.value(separator, at), self.value(list, at))
+                {
+                    let mut out = Text::default();
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push(&separator);
+                        }
+                        match item.text() {
+                            Some(text) => out.push(text),
+                            None => {
+                                return self.unknown(span, at, Some("`join` of a list grantlint does not know".into()));
+                            }
+                        }
+                    }
+                    return Value::Str(out);
+                }
+            }
+            ("format", [format, rest @ ..]) => {
+                if let Value::Str(format) = self.value(format, at) {
+                    let values: Vec<Value> = rest.iter().map(|arg| self.value(arg, at)).collect();
+                    if let Some(text) = sprintf(&format, &values) {
+                        return Value::Str(text);
+                    }
+                }
+            }
+            _ => {}
+        }
+        let why = format!("grantlint does not evaluate `{name}(…)` here, so its value is not checked");
+        self.unknown(span, at, Some(why))
+    }
+
+    /// `var.x`, `local.y`, `path.module`, a resource's attribute; computed values (`data.…`,
+    /// `module.…`, a resource's `arn`) stay placeholders without a finding.
+    fn traversal(&mut self, traversal: &'b Traversal, span: Option<std::ops::Range<usize>>, at: At) -> Value {
+        let Expression::Variable(root) = &traversal.expr else {
+            return self.unknown(span, at, Some("grantlint does not evaluate this expression".into()));
+        };
+        let attr = |i: usize| match traversal.operators.get(i).map(|op| op.value()) {
+            Some(TraversalOperator::GetAttr(name)) => Some(name.value().as_str()),
+            _ => None,
+        };
+        let place = self.span_of(span.clone(), at);
+        let anchored = At { file: at.file, anchor: Some(place) };
+        let root = root.value().as_str();
+        let (value, used) = match (root, attr(0)) {
+            ("var", Some(name)) => (self.variable(name, span.clone(), at), 1),
+            ("local", Some(name)) => (self.local(name, span.clone(), at), 1),
+            ("path", Some("module" | "root" | "cwd")) => (Value::Str(Text::anchored(".", place)), 1),
+            ("data" | "module" | "each" | "count" | "self" | "terraform", _) => {
+                return self.unknown(span, at, None);
+            }
+            (kind, Some(name)) => match self.module.resource(kind, name) {
+                Some((file, block)) => match attr(1) {
+                    Some("arn") if kind == "aws_s3_bucket" => match block.body.get_attribute("bucket") {
+                        Some(bucket) => match self.value(&bucket.value, At { file, anchor: Some(place) }) {
+                            Value::Str(bucket) => {
+                                (Value::Str(Text::anchored(format!("arn:aws:s3:::{}", bucket.as_str()), place)), 2)
+                            }
+                            _ => return self.unknown(span, at, None),
+                        },
+                        None => return self.unknown(span, at, None),
+                    },
+                    Some(attribute) => match block.body.get_attribute(attribute) {
+                        Some(found) => (self.value(&found.value, At { file, anchor: Some(place) }), 2),
+                        None => return self.unknown(span, at, None),
+                    },
+                    None => return self.unknown(span, at, None),
+                },
+                None => {
+                    let why = format!("`{kind}.{name}` is not defined in this module");
+                    return self.unknown(span, at, Some(why));
+                }
+            },
+            _ => return self.unknown(span, at, Some("grantlint does not evaluate this reference".into())),
+        };
+        // The value is anchored already where it should be; following `[0]` or `.key` into it
+        // keeps that.
+        let mut value = value;
+        for op in traversal.operators.iter().skip(used) {
+            let next = match (op.value(), &value) {
+                (TraversalOperator::GetAttr(key), Value::Map(..)) => value.get(key.value().as_str()).cloned(),
+                (TraversalOperator::Index(index), Value::List(items, _)) => match self.value(index, anchored) {
+                    Value::Literal(i) => i.as_str().parse::<usize>().ok().and_then(|i| items.get(i).cloned()),
+                    _ => None,
+                },
+                (TraversalOperator::Index(key), Value::Map(..)) => match self.value(key, anchored) {
+                    Value::Str(key) => value.get(key.as_str()).cloned(),
+                    _ => None,
+                },
+                (TraversalOperator::LegacyIndex(i), Value::List(items, _)) => {
+                    usize::try_from(*i.value()).ok().and_then(|i| items.get(i).cloned())
+                }
+                _ => None,
+            };
+            value = match next {
+                Some(next) => next,
+                None => {
+                    let why = "grantlint cannot follow this reference into its value".to_string();
+                    return self.unknown(span, at, Some(why));
+                }
+            };
+        }
+        value
+    }
+
+    /// `var.name`: its default, anchored at the use.
+    fn variable(&mut self, name: &str, span: Option<std::ops::Range<usize>>, at: At) -> Value {
+        let Some(&(file, block)) = self.module.variables.get(name) else {
+            let why = format!("variable `{name}` is not declared in this module");
+            return self.unknown(span, at, Some(why));
+        };
+        match block.body.get_attribute("default") {
+            Some(default) => {
+                let place = self.span_of(span, at);
+                self.value(&default.value, At { file, anchor: Some(place) })
+            }
+            None => {
+                let why = format!(
+                    "variable `{name}` has no default: its value is given when Terraform runs, so grantlint checks the placeholder `${{var.{name}}}` instead"
+                );
+                self.unknown(span, at, Some(why))
+            }
+        }
+    }
+
+    /// `local.name`: its expression, keeping its positions when it is in this file.
+    fn local(&mut self, name: &str, span: Option<std::ops::Range<usize>>, at: At) -> Value {
+        let Some(&(file, attribute)) = self.module.locals.get(name) else {
+            let why = format!("local `{name}` is not defined in this module");
+            return self.unknown(span, at, Some(why));
+        };
+        let place = self.span_of(span, at);
+        let inner = if file == 0 && at.anchor.is_none() { At::HERE } else { At { file, anchor: Some(place) } };
+        self.value(&attribute.value, inner)
+    }
+}
+
+/// `format` with `%s` (and `%%`); other verbs are not evaluated.
+fn sprintf(format: &Text, values: &[Value]) -> Option<Text> {
+    let source = format.as_str();
+    let mut out = Text::default();
+    let mut args = values.iter();
+    let mut pos = 0;
+    while let Some(found) = source.get(pos..).and_then(|rest| rest.find('%')) {
+        let at = pos + found;
+        out.push(&format.slice(pos..at));
+        match source.as_bytes().get(at + 1) {
+            Some(b'%') => out.push(&format.slice(at..at + 1)),
+            Some(b's') => out.push(args.next()?.text()?),
+            _ => return None,
+        }
+        pos = at + 2;
+    }
+    out.push(&format.slice(pos..source.len()));
+    Some(out)
+}
+
+/// An unknown interpolation in an OCI statement: kept as `${…}` where an OCID or a quoted value
+/// goes (after `as`, `id`, or inside quotes), otherwise made a word (`var.group_name`), so the
+/// statement still parses and the rules see a name that matches nothing they expect.
+fn oci_placeholder(before: &str, placeholder: &str) -> String {
+    let quoted = before.matches('\'').count() % 2 == 1;
+    let last = before.split_whitespace().last().unwrap_or("");
+    if quoted || last.eq_ignore_ascii_case("as") || last.eq_ignore_ascii_case("id") {
+        return placeholder.to_string();
+    }
+    let inner = placeholder.strip_prefix("${").and_then(|p| p.strip_suffix('}')).unwrap_or(placeholder);
+    let word: String =
+        inner.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.@+".contains(c) { c } else { '_' }).collect();
+    if word.starts_with(|c: char| c.is_ascii_alphanumeric()) { word } else { format!("x{word}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oci_placeholders_fit_the_grammar() {
+        assert_eq!(oci_placeholder("Allow group ", "${var.group_name}"), "var.group_name");
+        assert_eq!(oci_placeholder("define tenancy x as ", "${var.ocid}"), "${var.ocid}");
+        assert_eq!(oci_placeholder("Allow group id ", "${var.ocid}"), "${var.ocid}");
+        assert_eq!(oci_placeholder("where target.bucket.name = '", "${var.b}"), "${var.b}");
+        assert_eq!(oci_placeholder("in compartment ", "${var.names[0]}"), "var.names_0_");
+        assert_eq!(oci_placeholder("x ", "${(a)}"), "x_a_");
+    }
+
+    #[test]
+    fn format_takes_strings() {
+        let format = Text::verbatim("arn:aws:s3:::%s/*", 0);
+        let bucket = Value::Str(Text::anchored("cur", Span::new(30, 40)));
+        assert_eq!(sprintf(&format, &[bucket]).unwrap().as_str(), "arn:aws:s3:::cur/*");
+        assert!(sprintf(&Text::verbatim("%d", 0), &[]).is_none());
+        assert_eq!(sprintf(&Text::verbatim("100%%", 0), &[]).unwrap().as_str(), "100%");
+    }
+}

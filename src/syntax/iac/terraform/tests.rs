@@ -1,0 +1,155 @@
+use super::*;
+use crate::syntax::iac::JsonText;
+use crate::syntax::iac::testing::{origin, policy, variants};
+
+fn json(policy: &Embedded) -> &JsonText {
+    &variants(policy)[0]
+}
+
+fn statements(policy: &Embedded) -> Vec<(String, &crate::span::SpanMap)> {
+    match &policy.body {
+        Body::Oci(source) => source.statements.iter().map(|s| (s.text.to_string(), &s.map)).collect(),
+        other => panic!("not an OCI policy: {other:?}"),
+    }
+}
+
+#[test]
+fn oci_policies_resolve_variables_across_the_module() {
+    let main = include_str!("../../../../fixtures/iac/terraform/digiusher-oci/main.tf");
+    let variables = include_str!("../../../../fixtures/iac/terraform/digiusher-oci/variables.tf");
+    let template = read(main, &[variables]);
+    let units: Vec<&str> = template.policies.iter().map(|p| p.unit.as_str()).collect();
+    assert_eq!(
+        units,
+        [
+            "oci_identity_policy.cost_report_endorse",
+            "oci_identity_policy.cost_report_access",
+            "oci_identity_policy.resource_discovery",
+            "oci_identity_policy.metrics_access",
+        ]
+    );
+    let endorse = statements(&template.policies[0]);
+    assert_eq!(endorse[1].0, "endorse group digiusher-finops-group to read objects in tenancy usage-report");
+    // The group comes from variables.tf; it is found at the interpolation that uses it.
+    let group = endorse[1].0.find("digiusher").unwrap();
+    let span = endorse[1].1.map(group, group + "digiusher-finops-group".len());
+    assert_eq!(&main[span.range()], "${var.group_name}");
+    let read = endorse[1].0.find("read objects").unwrap();
+    assert_eq!(&main[endorse[1].1.map(read, read + 12).range()], "read objects");
+    // The local holding Oracle's OCID is in this file, but interpolated: found at `${…}` too.
+    assert!(
+        endorse[0].0.ends_with("as ocid1.tenancy.oc1..aaaaaaaaned4fkpkisbwjlr56u7cj63lf3wffbilvqknstgtvzub7vhqkggq")
+    );
+    assert!(template.unresolved.is_empty(), "{:?}", template.unresolved);
+    assert_eq!(template.conditions(template.policies[3].span).as_deref(), Some("var.enable_metrics_access"));
+}
+
+#[test]
+fn a_heredoc_with_interpolation_maps_into_the_template() {
+    let source = include_str!("../../../../fixtures/iac/terraform/heredoc-interpolation/main.tf");
+    let template = read(source, &[]);
+    let trust = policy(&template, "aws_iam_role.vendor.assume_role_policy");
+    assert!(matches!(trust.body, Body::Aws { kind: Some(Kind::Trust), .. }));
+    assert_eq!(origin(source, trust, "arn:aws:iam::123456789012:root"), "arn:aws:iam::${var.vendor_account_id}:root");
+    assert_eq!(origin(source, trust, "${var.external_id}"), "${var.external_id}");
+    assert_eq!(origin(source, trust, "StringLike"), "StringLike");
+    // The JSON keeps the template's lines, so the AWS reader's "line N" messages are right.
+    let line = |text: &str, needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+    assert_eq!(line(&json(trust).text, "StringLike"), line(source, "StringLike"));
+    let reads = policy(&template, "aws_iam_role_policy.reads (on aws_iam_role.vendor)");
+    assert_eq!(origin(source, reads, "\"Resource\": \"*\""), r#"\"Resource\": \"*\""#);
+    assert_eq!(template.unresolved.len(), 1);
+    assert_eq!(&source[template.unresolved[0].span.range()], "${var.external_id}");
+}
+
+#[test]
+fn jsonencode_maps_into_the_template() {
+    let source = include_str!("../../../../fixtures/iac/terraform/jsonencode-attachments/main.tf");
+    let template = read(source, &[]);
+    let managed = policy(&template, "aws_iam_policy.vendor (attached to aws_iam_role.vendor)");
+    // A local in the same file keeps its own positions.
+    assert_eq!(origin(source, managed, "ec2:DescribeVolumes"), "ec2:DescribeVolumes");
+    assert_eq!(origin(source, managed, "Sid"), "Sid");
+    let bucket = policy(&template, "aws_s3_bucket_policy.cur (on aws_s3_bucket.cur)");
+    assert!(matches!(bucket.body, Body::Aws { kind: Some(Kind::Resource), .. }));
+    assert_eq!(origin(source, bucket, "arn:aws:s3:::my-org-cur/*"), "${aws_s3_bucket.cur.arn}/*");
+    policy(&template, "aws_iam_role.vendor.inline_policy[inline-reads]");
+    let arns: Vec<(&str, &str)> = template.managed.iter().map(|m| (m.arn.as_str(), m.unit.as_str())).collect();
+    assert_eq!(
+        arns,
+        [
+            ("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", "aws_iam_role.vendor.managed_policy_arns"),
+            (
+                "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                "aws_iam_role_policy_attachment.read_only (on aws_iam_role.vendor)"
+            ),
+        ]
+    );
+    // `var.allow_tagging ? … : …` is linted both ways.
+    match &managed.body {
+        Body::Aws { variants, .. } => assert_eq!(variants.len(), 2),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn policy_documents_are_linted_where_they_are_written() {
+    let main = include_str!("../../../../fixtures/iac/terraform/policy-document/main.tf");
+    let documents = include_str!("../../../../fixtures/iac/terraform/policy-document/documents.tf");
+    let here = read(documents, &[main]);
+    let units: Vec<&str> = here.policies.iter().map(|p| p.unit.as_str()).collect();
+    assert_eq!(
+        units,
+        [
+            "aws_iam_role.vendor.assume_role_policy (data.aws_iam_policy_document.trust)",
+            "aws_iam_role_policy.core (on aws_iam_role.vendor; data.aws_iam_policy_document.core)",
+            "data.aws_iam_policy_document.spare",
+        ]
+    );
+    let trust = &here.policies[0];
+    assert!(matches!(trust.body, Body::Aws { kind: Some(Kind::Trust), .. }));
+    let text = json(trust).text.replace('\n', "");
+    assert!(text.contains(r#""Condition":{"StringEquals":{"sts:ExternalId":["0123456789abcdef0123"]}}"#), "{text}");
+    assert_eq!(origin(documents, trust, "Principal"), "principals");
+    assert_eq!(origin(documents, trust, "Action"), "actions");
+    assert_eq!(origin(documents, &here.policies[1], "NotAction"), "not_actions");
+    // main.tf holds the bucket's document, and uses the two above without repeating them.
+    let there = read(main, &[documents]);
+    let units: Vec<&str> = there.policies.iter().map(|p| p.unit.as_str()).collect();
+    assert_eq!(units, ["aws_s3_bucket_policy.cur (on bucket my-org-cur; data.aws_iam_policy_document.bucket)"]);
+    assert_eq!(origin(main, &there.policies[0], "my-org-cur/*"), "${local.bucket}/*");
+}
+
+#[test]
+fn unknown_values_stay_placeholders() {
+    let source = include_str!("../../../../fixtures/iac/terraform/unresolved/main.tf");
+    let template = read(source, &[]);
+    let oci = statements(policy(&template, "oci_identity_policy.vendor"));
+    let texts: Vec<&str> = oci.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(texts[0], "define tenancy usage-report as ${var.usage_report_ocid}");
+    assert_eq!(texts[1], "endorse group var.group to read objects in tenancy usage-report");
+    assert_eq!(texts.len(), 5, "the statement that is a reference to nothing is left out: {texts:?}");
+    let trust = policy(&template, "aws_iam_role.vendor.assume_role_policy");
+    assert!(json(trust).text.contains(r#""sts:ExternalId":"${upper(var.external_id)}""#));
+    assert!(template.unresolved.iter().all(|u| u.unit.is_some()));
+}
+
+#[test]
+fn templates_that_do_not_parse_are_errors() {
+    let template = read("resource \"x\" \"y\" {\n  a = \n}\n", &[]);
+    assert_eq!(template.errors.len(), 1);
+    assert_eq!(template.errors[0].span.start, 25);
+    let deep = format!("locals {{ x = {}{} }}", "[".repeat(200), "]".repeat(200));
+    assert_eq!(read(&deep, &[]).errors.len(), 1);
+    // A sibling that does not parse is left out; the file itself is read.
+    let template = read("resource \"aws_iam_policy\" \"p\" { policy = var.p }", &["variable {"]);
+    assert_eq!(template.unresolved.len(), 1);
+}
+
+#[test]
+fn reference_cycles_are_cut() {
+    let source =
+        "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_iam_policy\" \"p\" {\n  policy = local.a\n}\n";
+    let template = read(source, &[]);
+    assert!(template.unresolved.iter().any(|u| u.message.contains("cycle")), "{:?}", template.unresolved);
+}

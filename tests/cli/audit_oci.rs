@@ -1,0 +1,679 @@
+//! `grantlint audit oci` against a stand-in Identity API (`tests/oci_server/server.py`) that
+//! verifies every request's signature with the registered public key, paginates two items a page
+//! with `+ / =` page tokens, injects 429/500 faults and logs every request.
+//!
+//! The tenancy is DigiUsher's onboarding (the policies of `../shared/data/digiusher-iac/`), then
+//! broken variants of it. The server needs Python with `cryptography` (`GRANTLINT_PYTHON`, else
+//! `python3`; `scripts/test.sh` sets one up).
+
+use crate::support::{Run, SHARED, repo_root};
+use grantlint::audit::Secret;
+use grantlint::audit::oci::client::{Client, RetryPolicy};
+use grantlint::audit::oci::{keys, signer::Signer};
+use rsa::pkcs8::{EncodePublicKey, LineEnding};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const TENANCY: &str = "ocid1.tenancy.oc1..aaaaaaaaacmetenancy";
+const AUDITOR: &str = "ocid1.user.oc1..aaaaaaaaauditor";
+const VENDOR_USER: &str = "ocid1.user.oc1..aaaaaaaadigiusherapi";
+const ALICE: &str = "ocid1.user.oc1..aaaaaaaaalice";
+const VENDOR_GROUP: &str = "ocid1.group.oc1..aaaaaaaadigiusherfinops";
+const ADMINS: &str = "ocid1.group.oc1..aaaaaaaaadministrators";
+const FINANCE: &str = "ocid1.compartment.oc1..aaaaaaaafinance";
+const PROD: &str = "ocid1.compartment.oc1..aaaaaaaaprod";
+/// 2026-06-01T00:00:00Z, the audit's clock (`SOURCE_DATE_EPOCH`), so key ages are stable.
+const NOW: &str = "1780272000";
+const PASSPHRASE: &str = "grantlint-test-passphrase";
+const GROUP: &str = "digiusher-finops-group";
+
+fn python() -> String {
+    std::env::var("GRANTLINT_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+/// The test server, stopped (its standard input closed) when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start(scenario: &Value) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let scenario_path = dir.path().join("scenario.json");
+        std::fs::write(&scenario_path, serde_json::to_vec_pretty(scenario).unwrap()).unwrap();
+        let log = dir.path().join("requests.jsonl");
+        let mut child = Command::new(python())
+            .arg(repo_root().join("tests/oci_server/server.py"))
+            .arg(&scenario_path)
+            .arg(&log)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot run {} (a Python with `cryptography`; see GRANTLINT_PYTHON): {e}", python())
+            });
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let Some(url) = line.trim().strip_prefix("listening on ") else {
+            panic!("the OCI test server did not start (needs Python with `cryptography`): {line:?}");
+        };
+        Server { url: url.to_string(), child, log, _dir: dir }
+    }
+
+    /// Every request the server saw, in order.
+    fn requests(&self) -> Vec<Value> {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        text.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    }
+
+    /// The audit's requests were all GETs whose signatures verified: read-only, and signed right.
+    fn assert_signed_gets(&self) -> Vec<Value> {
+        let requests = self.requests();
+        assert!(!requests.is_empty(), "the server saw no request");
+        for request in &requests {
+            assert_eq!(request["method"], "GET", "a request that is not a read: {request}");
+            assert_eq!(request["signature"], "verified", "a request whose signature did not verify: {request}");
+        }
+        requests
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// The auditing user's credentials: a key file (mode 600) and an OCI config file naming it.
+struct Credentials {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+    key_file: PathBuf,
+    /// The key's public half and fingerprint, as OCI would have them registered.
+    public_pem: String,
+    fingerprint: String,
+}
+
+fn credentials(key: &str, config_extra: &str) -> Credentials {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo_root().join("fixtures/oci-signing/keys").join(key)).unwrap();
+    let private = keys::parse(&text, Some(&Secret::new(PASSPHRASE.into()))).unwrap();
+    let public_pem = private.to_public_key().to_public_key_pem(LineEnding::LF).unwrap();
+    let fingerprint = keys::fingerprint(&private);
+    let key_file = dir.path().join("oci_api_key.pem");
+    std::fs::write(&key_file, &text).unwrap();
+    set_mode(&key_file, 0o600);
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[DEFAULT]\nuser={AUDITOR}\nfingerprint={fingerprint}\nkey_file={}\ntenancy={TENANCY}\nregion=us-ashburn-1\n{config_extra}",
+            key_file.display()
+        ),
+    )
+    .unwrap();
+    Credentials { dir, config, key_file, public_pem, fingerprint }
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &Path, _: u32) {}
+
+fn statements(file: &str) -> Vec<String> {
+    let path = repo_root().join(SHARED).join("digiusher-iac").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect()
+}
+
+fn policy(name: &str, compartment: &str, statements: &[String]) -> Value {
+    json!({
+        "id": format!("ocid1.policy.oc1..aaaaaaaa{}", name.replace('-', "")),
+        "compartmentId": compartment,
+        "name": name,
+        "description": format!("{name} (test)"),
+        "statements": statements,
+        "lifecycleState": "ACTIVE",
+        "timeCreated": "2026-01-10T09:00:00.000Z",
+    })
+}
+
+fn user(id: &str, name: &str, console: bool) -> Value {
+    json!({
+        "id": id, "compartmentId": TENANCY, "name": name, "description": name, "lifecycleState": "ACTIVE",
+        "isMfaActivated": false, "lastSuccessfulLoginTime": null,
+        "capabilities": {
+            "canUseConsolePassword": console, "canUseApiKeys": true, "canUseAuthTokens": false,
+            "canUseSmtpCredentials": false, "canUseCustomerSecretKeys": false,
+            "canUseOAuth2ClientCredentials": false, "canUseDbCredentials": false
+        }
+    })
+}
+
+fn api_key(user: &str, fingerprint: &str, created: &str, public_pem: &str) -> Value {
+    json!({
+        "keyId": format!("{TENANCY}/{user}/{fingerprint}"), "fingerprint": fingerprint, "keyValue": public_pem,
+        "userId": user, "timeCreated": created, "lifecycleState": "ACTIVE"
+    })
+}
+
+fn membership(user: &str, group: &str) -> Value {
+    json!({
+        "id": format!("ocid1.groupmembership.oc1..aaaaaaaa{}{}", &user[24..], &group[25..]),
+        "compartmentId": TENANCY, "userId": user, "groupId": group, "lifecycleState": "ACTIVE"
+    })
+}
+
+fn group(id: &str, name: &str) -> Value {
+    json!({"id": id, "compartmentId": TENANCY, "name": name, "description": name, "lifecycleState": "ACTIVE"})
+}
+
+/// A tenancy onboarded exactly as DigiUsher's IaC does it, plus the customer's own unrelated
+/// policies, groups and users; the auditor's key is `auditor`'s public half.
+fn digiusher_tenancy(auditor: &Credentials) -> Value {
+    let vendor_key_pem =
+        "-----BEGIN PUBLIC KEY-----\n(the vendor's public key; never read)\n-----END PUBLIC KEY-----\n";
+    json!({
+        "tenancy": {"id": TENANCY, "name": "acme", "description": "test tenancy", "homeRegionKey": "IAD"},
+        "regionSubscriptions": [
+            {"regionKey": "FRA", "regionName": "eu-frankfurt-1", "status": "READY", "isHomeRegion": false},
+            {"regionKey": "IAD", "regionName": "us-ashburn-1", "status": "READY", "isHomeRegion": true}
+        ],
+        "compartments": [
+            {"id": FINANCE, "compartmentId": TENANCY, "name": "finance", "lifecycleState": "ACTIVE"},
+            {"id": PROD, "compartmentId": FINANCE, "name": "prod", "lifecycleState": "ACTIVE"},
+            {"id": "ocid1.compartment.oc1..aaaaaaaaold", "compartmentId": TENANCY, "name": "old", "lifecycleState": "DELETED"}
+        ],
+        "policies": [
+            policy("digiusher-cost-report-endorse", TENANCY, &statements("oci-policy-digiusher-cost-report-endorse.txt")),
+            policy("digiusher-cost-report-access", TENANCY, &statements("oci-policy-digiusher-cost-report-access.txt")),
+            policy("digiusher-resource-discovery", TENANCY, &statements("oci-policy-digiusher-resource-discovery.txt")),
+            policy("digiusher-metrics-access", TENANCY, &statements("oci-policy-digiusher-metrics-access.txt")),
+            policy("network-admins", TENANCY, &["Allow group NetworkAdmins to manage virtual-network-family in tenancy".to_string()]),
+            policy("prod-operators", PROD, &["Allow group Operators to use instance-family in compartment prod".to_string()])
+        ],
+        "users": [
+            user(AUDITOR, "grantlint-auditor", false),
+            user(VENDOR_USER, "digiusher-api", false),
+            user(ALICE, "alice@example.com", true)
+        ],
+        "groups": [
+            group(ADMINS, "Administrators"),
+            group(VENDOR_GROUP, GROUP),
+            group("ocid1.group.oc1..aaaaaaaanetworkadmins", "NetworkAdmins"),
+            group("ocid1.group.oc1..aaaaaaaaoperators", "Operators"),
+            group("ocid1.group.oc1..aaaaaaaaauditors", "Auditors")
+        ],
+        "memberships": [
+            membership(VENDOR_USER, VENDOR_GROUP),
+            membership(ALICE, ADMINS),
+            membership(AUDITOR, "ocid1.group.oc1..aaaaaaaaauditors")
+        ],
+        "apiKeys": {
+            AUDITOR: [api_key(AUDITOR, &auditor.fingerprint, "2026-05-20T08:00:00.000Z", &auditor.public_pem)],
+            VENDOR_USER: [api_key(VENDOR_USER, "5e:0b:1c:2d:3e:4f:50:61:72:83:94:a5:b6:c7:d8:e9", "2026-05-01T10:00:00.000Z", vendor_key_pem)]
+        },
+        "pageSize": 2
+    })
+}
+
+fn policies(tenancy: &mut Value) -> &mut Vec<Value> {
+    tenancy["policies"].as_array_mut().unwrap()
+}
+
+fn remove_policy(tenancy: &mut Value, name: &str) {
+    policies(tenancy).retain(|p| p["name"] != name);
+}
+
+/// Runs `grantlint audit oci --config … --endpoint <server> ARGS` in the repository root, with
+/// no OCI_* variables of the caller's and a home directory of its own.
+fn audit(server: &Server, creds: &Credentials, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_grantlint"));
+    command
+        .args(["audit", "oci", "--config"])
+        .arg(&creds.config)
+        .args(["--endpoint", &server.url])
+        .args(args)
+        .current_dir(repo_root())
+        .env("HOME", creds.dir.path())
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", NOW)
+        .stdin(Stdio::null());
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("OCI_")) {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied());
+    run(command)
+}
+
+fn check(args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_grantlint"));
+    command.arg("check").args(args).current_dir(repo_root()).env("NO_COLOR", "1").stdin(Stdio::null());
+    run(command)
+}
+
+fn run(mut command: Command) -> Run {
+    let output = command.output().expect("grantlint runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The rule codes of concise output, sorted, with repeats.
+fn codes(run: &Run) -> Vec<String> {
+    let mut codes: Vec<String> = run
+        .stdout
+        .lines()
+        .filter_map(|line| line.split(": ").nth(1).and_then(|rest| rest.split(' ').next()))
+        .map(str::to_string)
+        .collect();
+    codes.sort();
+    codes
+}
+
+/// Snapshots `run`, with the run's temporary directories and the server's port made stable.
+fn assert_run_snapshot(name: &str, run: &Run, creds: &Credentials, server: &Server) {
+    let (tmp, url) = (regex_escape(&creds.dir.path().to_string_lossy()), regex_escape(&server.url));
+    insta::with_settings!({filters => vec![
+        (tmp.as_str(), "[TMP]"),
+        (url.as_str(), "[SERVER]"),
+        (r"[0-9A-F]{32}/[0-9A-F]{8}", "[REQUEST-ID]"),
+    ]}, {
+        insta::assert_snapshot!(name, run.to_string());
+    });
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars().fold(String::new(), |mut out, c| {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+        out
+    })
+}
+
+/// Each scenario: how the tenancy differs from DigiUsher's onboarding, the extra arguments, and
+/// exactly the findings the audit must report (codes of concise output, sorted).
+struct Scenario {
+    name: &'static str,
+    change: fn(&mut Value),
+    args: &'static [&'static str],
+    expected: &'static [&'static str],
+    exit: i32,
+}
+
+const SCENARIOS: &[Scenario] = &[
+    // The onboarding as published: only the data-read warning on `read all-resources`, which the
+    // profile leaves for the customer to decide.
+    Scenario { name: "clean", change: |_| {}, args: &[], expected: &["OCI008"], exit: 0 },
+    // Someone later granted the vendor `manage` in a child compartment.
+    Scenario {
+        name: "manage-grant",
+        change: |t| {
+            let grant = "Allow group digiusher-finops-group to manage all-resources in compartment prod".to_string();
+            policies(t).push(policy("digiusher-debugging", FINANCE, &[grant]));
+        },
+        args: &[],
+        expected: &["LIVE006", "OCI002", "OCI008"],
+        exit: 1,
+    },
+    // The grouping DigiUsher's docs show: define/endorse mixed into the Allow policy.
+    Scenario {
+        name: "mixed-cross-tenancy",
+        change: |t| {
+            remove_policy(t, "digiusher-cost-report-endorse");
+            remove_policy(t, "digiusher-cost-report-access");
+            let combined = statements("oci-docs-variant-digiusher-cost-report-access-combined.txt");
+            policies(t).insert(0, policy("digiusher-cost-report-access", TENANCY, &combined));
+        },
+        args: &[],
+        expected: &["OCI003", "OCI008"],
+        exit: 1,
+    },
+    // The usage-report alias points at some other tenancy: the cost reports cannot be read, and
+    // the expected Define is missing.
+    Scenario {
+        name: "wrong-usage-report-ocid",
+        change: |t| {
+            let endorse = &mut policies(t)[0]["statements"][0];
+            let wrong = endorse.as_str().unwrap().replace(
+                "aaaaaaaaned4fkpkisbwjlr56u7cj63lf3wffbilvqknstgtvzub7vhqkggq",
+                "aaaaaaaa7vuqj2cfvqq2cyuvmb6lamnrhncrflh7kksa2lfikwmdcnoxmqia",
+            );
+            *endorse = Value::String(wrong);
+        },
+        args: &[],
+        expected: &["OCI005", "OCI008", "OCI009"],
+        exit: 1,
+    },
+    // The vendor's user can sign in to the console.
+    Scenario {
+        name: "console-user",
+        change: |t| t["users"][1]["capabilities"]["canUseConsolePassword"] = Value::Bool(true),
+        args: &[],
+        expected: &["LIVE001", "OCI008"],
+        exit: 1,
+    },
+    // Two keys, one of them seven months old; alice in the vendor group; the vendor user in
+    // Administrators. The vendor's user is named, so alice is told apart.
+    Scenario {
+        name: "keys-and-members",
+        change: |t| {
+            let old = api_key(
+                VENDOR_USER,
+                "0a:1b:2c:3d:4e:5f:60:71:82:93:a4:b5:c6:d7:e8:f9",
+                "2025-11-01T10:00:00.000Z",
+                "-",
+            );
+            t["apiKeys"][VENDOR_USER].as_array_mut().unwrap().push(old);
+            t["memberships"].as_array_mut().unwrap().push(membership(ALICE, VENDOR_GROUP));
+            t["memberships"].as_array_mut().unwrap().push(membership(VENDOR_USER, ADMINS));
+        },
+        args: &["--user", VENDOR_USER],
+        expected: &["LIVE002", "LIVE003", "LIVE004", "LIVE005", "OCI008"],
+        exit: 1,
+    },
+    // The same tenancy without --user: every member is audited as the vendor's, and the group
+    // having two members is the finding.
+    Scenario {
+        name: "members-without-user",
+        change: |t| t["memberships"].as_array_mut().unwrap().push(membership(ALICE, VENDOR_GROUP)),
+        args: &[],
+        expected: &["LIVE001", "LIVE004", "LIVE005", "OCI008"],
+        exit: 1,
+    },
+    // The cross-tenancy policy attached to a child compartment instead of the root.
+    Scenario {
+        name: "cross-tenancy-in-child",
+        change: |t| policies(t)[0]["compartmentId"] = Value::String(FINANCE.into()),
+        args: &[],
+        expected: &["LIVE006", "LIVE007", "OCI008"],
+        exit: 1,
+    },
+    // Against the reviewed files: a statement added live, a policy deleted live.
+    Scenario {
+        name: "drift",
+        change: |t| {
+            remove_policy(t, "digiusher-metrics-access");
+            let discovery = policies(t).iter_mut().find(|p| p["name"] == "digiusher-resource-discovery").unwrap();
+            discovery["statements"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("Allow group digiusher-finops-group to read secret-bundles in tenancy"));
+        },
+        args: &["--expect", "fixtures/oci-audit/expect"],
+        expected: &["LIVE008", "LIVE008", "OCI008", "OCI008"],
+        exit: 1,
+    },
+];
+
+#[test]
+fn audit_scenarios() {
+    let creds = credentials("pkcs8.pem", "");
+    for scenario in SCENARIOS {
+        let mut tenancy = digiusher_tenancy(&creds);
+        (scenario.change)(&mut tenancy);
+        let server = Server::start(&tenancy);
+        let mut args = vec!["--profile", "digiusher", "--format", "concise"];
+        args.extend(scenario.args);
+        let run = audit(&server, &creds, &args, &[]);
+        assert_eq!(run.code, scenario.exit, "{}:\n{run}", scenario.name);
+        assert_eq!(codes(&run), scenario.expected, "{}:\n{run}", scenario.name);
+        server.assert_signed_gets();
+        assert_run_snapshot(&format!("audit-oci-{}", scenario.name), &run, &creds, &server);
+    }
+}
+
+/// One audit reads the tenancy with exactly these operations, every one a signed GET, the
+/// list calls page by page.
+#[test]
+fn every_request_is_a_signed_get() {
+    let creds = credentials("pkcs8.pem", "");
+    let server = Server::start(&digiusher_tenancy(&creds));
+    let run = audit(&server, &creds, &["--profile", "digiusher", "--format", "json"], &[]);
+    assert_eq!(run.code, 0, "{run}");
+    let requests = server.assert_signed_gets();
+    let paths: Vec<&str> = requests.iter().map(|r| r["path"].as_str().unwrap()).collect();
+    let operations: BTreeSet<&str> = paths.iter().map(|p| p.split('?').next().unwrap()).collect();
+    let expected: BTreeSet<String> = [
+        format!("/20160918/tenancies/{TENANCY}"),
+        format!("/20160918/tenancies/{TENANCY}/regionSubscriptions"),
+        "/20160918/groups".into(),
+        "/20160918/compartments".into(),
+        "/20160918/policies".into(),
+        "/20160918/userGroupMemberships".into(),
+        format!("/20160918/users/{VENDOR_USER}"),
+        format!("/20160918/users/{VENDOR_USER}/apiKeys"),
+    ]
+    .into();
+    assert_eq!(operations, expected.iter().map(String::as_str).collect());
+    // The root and both active compartments, the root's six policies on three pages.
+    let policy_pages: Vec<&&str> = paths.iter().filter(|p| p.starts_with("/20160918/policies?")).collect();
+    assert_eq!(policy_pages.len(), 3 + 1 + 1, "{policy_pages:#?}");
+    assert!(
+        paths.contains(
+            &format!(
+                "/20160918/policies?compartmentId={TENANCY}&lifecycleState=ACTIVE&limit=1000&page=Pg%2B2%2Fx%3D%3D"
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(paths.iter().filter(|p| p.starts_with("/20160918/groups?")).count(), 3);
+}
+
+/// A saved snapshot, checked offline, gives the very output the audit gave.
+#[test]
+fn saved_snapshot_checks_the_same() {
+    let creds = credentials("pkcs8.pem", "");
+    let mut tenancy = digiusher_tenancy(&creds);
+    for scenario in SCENARIOS.iter().filter(|s| ["manage-grant", "keys-and-members", "drift"].contains(&s.name)) {
+        (scenario.change)(&mut tenancy);
+    }
+    let server = Server::start(&tenancy);
+    let saved = creds.dir.path().join("acme.snapshot.json");
+    let saved_arg = saved.to_string_lossy().into_owned();
+    for format in ["json", "concise", "human"] {
+        let args = ["--profile", "digiusher", "--user", VENDOR_USER, "--expect", "fixtures/oci-audit/expect"];
+        let live = audit(&server, &creds, &[&args[..], &["--format", format, "--save", &saved_arg]].concat(), &[]);
+        let offline = check(&["--profile", "digiusher", "--format", format, &saved_arg]);
+        assert_eq!(live.code, 1, "{live}");
+        assert_eq!(live.stdout, offline.stdout, "{format}");
+        assert_eq!(live.code, offline.code);
+        for code in ["LIVE002", "LIVE003", "LIVE004", "LIVE005", "LIVE006", "LIVE008", "OCI002"] {
+            assert!(live.stdout.contains(code), "{format}: no {code}:\n{live}");
+        }
+    }
+    let snapshot = std::fs::read_to_string(&saved).unwrap();
+    insta::assert_snapshot!("audit-oci-saved-snapshot", snapshot);
+}
+
+/// A 429 and a 500 are retried with backoff; the audit's verdict is the clean one.
+#[test]
+fn retries_throttling_and_server_errors() {
+    let creds = credentials("pkcs8.pem", "");
+    let mut tenancy = digiusher_tenancy(&creds);
+    tenancy["faults"] = json!([
+        {"path": "/20160918/policies", "status": 429, "count": 1},
+        {"path": "/20160918/groups", "status": 500, "count": 1}
+    ]);
+    let server = Server::start(&tenancy);
+    let run = audit(&server, &creds, &["--profile", "digiusher", "--format", "concise", "--verbose"], &[]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(codes(&run), ["OCI008"]);
+    let requests = server.assert_signed_gets();
+    let faulted: Vec<&Value> = requests.iter().filter(|r| r["status"] != 200).collect();
+    assert_eq!(faulted.len(), 2, "{faulted:#?}");
+    assert_eq!(requests.iter().filter(|r| r["retry"] == true).count(), 2, "retries carry opc-client-retries");
+    assert!(run.stderr.contains("429 TooManyRequests") && run.stderr.contains("; retry 1 in"), "{}", run.stderr);
+    assert!(run.stderr.contains("500 InternalServerError"), "{}", run.stderr);
+}
+
+/// A request OCI rejects ends the audit with exit 2 and OCI's code, message and request id.
+#[test]
+fn rejected_credentials_show_oci_error() {
+    let creds = credentials("pkcs8.pem", "");
+    let other = credentials("pkcs1.pem", "");
+    // The server knows the auditor by `other`'s key; the config signs with its own.
+    let server = Server::start(&digiusher_tenancy(&other));
+    let run = audit(&server, &creds, &["--profile", "digiusher"], &[]);
+    assert_eq!(run.code, 2, "{run}");
+    assert_eq!(server.requests().len(), 1, "a 401 is not retried");
+    assert_eq!(server.requests()[0]["signature"], "rejected");
+    assert_run_snapshot("audit-oci-rejected", &run, &creds, &server);
+}
+
+#[test]
+fn local_key_problems_are_warned() {
+    let creds = credentials("pkcs8.pem", "");
+    let server = Server::start(&digiusher_tenancy(&creds));
+    set_mode(&creds.key_file, 0o644);
+    let run = audit(&server, &creds, &["--profile", "digiusher", "--format", "concise"], &[]);
+    assert_eq!(run.code, 0, "{run}");
+    if cfg!(unix) {
+        assert!(run.stderr.contains("is accessible to other users (mode 644); run `chmod 600"), "{}", run.stderr);
+    }
+    set_mode(&creds.key_file, 0o600);
+    let other = credentials("pkcs1.pem", "");
+    let run =
+        audit(&server, &creds, &["--profile", "digiusher"], &[("OCI_CLI_FINGERPRINT", other.fingerprint.as_str())]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(
+        run.stderr.contains(&format!(
+            "the configured fingerprint {} is not the key's ({})",
+            other.fingerprint, creds.fingerprint
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("401 NotAuthenticated"), "{}", run.stderr);
+}
+
+#[test]
+fn encrypted_keys_need_their_passphrase() {
+    let creds = credentials("pkcs8-aes128.pem", "");
+    let server = Server::start(&digiusher_tenancy(&creds));
+    let run = audit(&server, &creds, &["--profile", "digiusher"], &[]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("the key is encrypted and no passphrase was given"), "{}", run.stderr);
+    assert!(server.requests().is_empty(), "nothing is sent without a key");
+    let run = audit(&server, &creds, &["--profile", "digiusher"], &[("OCI_CLI_PASSPHRASE", "not it")]);
+    assert!(run.stderr.contains("the passphrase does not decrypt the key"), "{}", run.stderr);
+    let run = audit(
+        &server,
+        &creds,
+        &["--profile", "digiusher", "--format", "concise"],
+        &[("OCI_CLI_PASSPHRASE", PASSPHRASE)],
+    );
+    assert_eq!((run.code, codes(&run)), (0, vec!["OCI008".to_string()]), "{run}");
+    server.assert_signed_gets();
+}
+
+/// Neither the passphrase nor any of the key's material appears in anything a verbose audit
+/// prints or saves.
+#[test]
+fn verbose_audit_reveals_no_secret() {
+    let creds = credentials("pkcs8-aes256.pem", &format!("pass_phrase={PASSPHRASE}\n"));
+    let server = Server::start(&digiusher_tenancy(&creds));
+    let saved = creds.dir.path().join("saved.json");
+    let mut outputs = String::new();
+    for format in ["human", "json", "concise"] {
+        let args = ["--profile", "digiusher", "--verbose", "--format", format, "--save", saved.to_str().unwrap()];
+        let run = audit(&server, &creds, &args, &[("OCI_CLI_PASSPHRASE", PASSPHRASE)]);
+        assert_eq!(run.code, 0, "{run}");
+        assert!(run.stderr.contains("GET "), "verbose logs requests:\n{}", run.stderr);
+        outputs.push_str(&run.stdout);
+        outputs.push_str(&run.stderr);
+        outputs.push_str(&std::fs::read_to_string(&saved).unwrap());
+    }
+    let encrypted = std::fs::read_to_string(&creds.key_file).unwrap();
+    let private = keys::parse(&encrypted, Some(&Secret::new(PASSPHRASE.into()))).unwrap();
+    let decrypted = rsa::pkcs8::EncodePrivateKey::to_pkcs8_pem(&private, LineEnding::LF).unwrap();
+    assert!(!outputs.contains(PASSPHRASE), "the passphrase leaked");
+    assert!(!outputs.contains("PRIVATE KEY"));
+    for line in encrypted.lines().chain(decrypted.lines()).filter(|l| !l.starts_with("-----")) {
+        assert!(!outputs.contains(line), "key material leaked: {line}");
+    }
+}
+
+/// The client's retry budget: a persistent 500 is retried `max_attempts` times, and once the
+/// audit-wide budget is spent nothing is retried any more.
+#[test]
+fn retries_are_bounded() {
+    let creds = credentials("pkcs8.pem", "");
+    let mut tenancy = digiusher_tenancy(&creds);
+    tenancy["faults"] = json!([{"path": format!("/20160918/tenancies/{TENANCY}"), "status": 500, "count": 100}]);
+    let server = Server::start(&tenancy);
+    let key = keys::parse(&std::fs::read_to_string(&creds.key_file).unwrap(), None).unwrap();
+    let signer = Signer::new(TENANCY, AUDITOR, &creds.fingerprint, key);
+    let policy = RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(5),
+        max_total_retries: 3,
+        ..RetryPolicy::default()
+    };
+    let client = Client::new(&server.url, signer, policy, false).unwrap();
+    let first = client.get_tenancy(TENANCY).unwrap_err().to_string();
+    assert!(
+        first.starts_with("GetTenancy failed: OCI answered 500 InternalServerError: Internal error. [opc-request-id: "),
+        "{first}"
+    );
+    assert!(first.ends_with("(gave up after 3 attempts)"), "{first}");
+    let second = client.get_tenancy(TENANCY).unwrap_err().to_string();
+    assert!(second.ends_with("(gave up after 2 attempts)"), "one retry was left: {second}");
+    let third = client.get_tenancy(TENANCY).unwrap_err().to_string();
+    assert!(!third.contains("gave up"), "the budget is spent: {third}");
+    assert_eq!(server.assert_signed_gets().len(), 3 + 2 + 1);
+    // Unreachable endpoints are network errors, retried within the same budget.
+    let key = keys::parse(&std::fs::read_to_string(&creds.key_file).unwrap(), None).unwrap();
+    let signer = Signer::new(TENANCY, AUDITOR, &creds.fingerprint, key);
+    let quick = RetryPolicy { max_attempts: 2, base_delay: Duration::from_millis(5), ..RetryPolicy::default() };
+    let closed = Client::new("http://127.0.0.1:9", signer, quick, false).unwrap();
+    let error = closed.get_tenancy(TENANCY).unwrap_err().to_string();
+    assert!(
+        error.starts_with("GetTenancy failed: no answer from OCI: ") && error.ends_with("(gave up after 2 attempts)"),
+        "{error}"
+    );
+}
+
+/// The committed signing vectors are what the Python SDK installed for the tests signs today
+/// (`scripts/oci_signing_vectors.py --check`); the signer's unit test compares against them.
+#[test]
+fn signing_vectors_match_the_python_sdk() {
+    let output = Command::new(python())
+        .arg(repo_root().join("scripts/oci_signing_vectors.py"))
+        .arg("--check")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python()));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "needs the `oci` package (scripts/requirements-test.txt):\n{stderr}");
+    assert!(stderr.contains("vectors match oci"), "{stderr}");
+}
+
+#[test]
+fn a_missing_vendor_group_is_an_error() {
+    let creds = credentials("console.pem", "");
+    let server = Server::start(&digiusher_tenancy(&creds));
+    let run = audit(&server, &creds, &["--group", "vendor-that-never-was"], &[]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("has no group named `vendor-that-never-was`"), "{}", run.stderr);
+    server.assert_signed_gets();
+    let run = audit(&server, &creds, &[], &[]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("name the vendor's group with --group"), "{}", run.stderr);
+}

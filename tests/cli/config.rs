@@ -1,0 +1,128 @@
+//! `.grantlint.toml` and suppressions, in a throwaway project directory.
+
+use crate::support::grantlint_in;
+use std::fs;
+use std::path::Path;
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("created");
+        }
+        fs::write(path, text).expect("written");
+    }
+    dir
+}
+
+const MANAGE: &str = "Allow group vendor to manage buckets in tenancy\n";
+const DATA_READ: &str = "Allow group vendor to read objects in tenancy\n";
+
+#[test]
+fn configuration_is_found_upward_and_applied() {
+    let dir = project(&[
+        (
+            ".grantlint.toml",
+            "[lint]\nfail-on = \"warning\"\nexclude = [\"vendored/**\"]\n[lint.rules]\nOCI008 = \"error\"\n",
+        ),
+        ("policies/reads.policy", DATA_READ),
+        ("vendored/grant.policy", MANAGE),
+    ]);
+    let run = grantlint_in(&dir.path().join("policies"), &["check", "--format", "concise", "."]);
+    assert_eq!(run.code, 1, "{run}");
+    insta::assert_snapshot!(run.to_string());
+    let root = grantlint_in(dir.path(), &["check", "--format", "concise", "."]);
+    assert!(!root.stdout.contains("vendored"), "excluded from the walk:\n{root}");
+    let named = grantlint_in(dir.path(), &["check", "--format", "concise", "vendored/grant.policy"]);
+    assert!(named.stdout.contains("OCI002"), "a file named explicitly is still linted:\n{named}");
+    let forced =
+        grantlint_in(dir.path(), &["check", "--format", "concise", "--force-exclude", "vendored/grant.policy"]);
+    assert!(!forced.stdout.contains("OCI002"), "--force-exclude applies the exclusion:\n{forced}");
+    let isolated = grantlint_in(dir.path(), &["check", "--format", "concise", "--isolated", "policies"]);
+    assert!(isolated.stdout.contains("OCI008") && isolated.code == 0, "--isolated ignores the config:\n{isolated}");
+}
+
+#[test]
+fn rules_can_be_turned_off_and_files_ignored() {
+    let dir = project(&[
+        (
+            "grantlint.toml",
+            "[lint.rules]\noci-data-read = \"off\"\n[lint.per-file-ignores]\n\"legacy/*.policy\" = [\"OCI002\", \"OCI010\"]\n",
+        ),
+        ("reads.policy", DATA_READ),
+        ("legacy/old.policy", MANAGE),
+    ]);
+    let run = grantlint_in(dir.path(), &["check", "--format", "concise", "."]);
+    insta::assert_snapshot!(run.to_string());
+    assert!(!run.stdout.contains("OCI008") && !run.stdout.contains(": OCI002"), "{run}");
+    assert!(run.stdout.contains("GL001"), "the unused OCI010 ignore is reported:\n{run}");
+}
+
+#[test]
+fn profile_and_accepted_exceptions_from_config() {
+    let dir = project(&[
+        (
+            ".grantlint.toml",
+            "[lint]\nprofile = \"digiusher\"\n[[lint.accept]]\nrule = \"OCI008\"\nstatement = \"allow group digiusher-finops-group to read ALL-RESOURCES in tenancy\"\nreason = \"resource discovery, reviewed in SEC-7\"\n",
+        ),
+        (
+            "discovery.policy",
+            "Allow group digiusher-finops-group to read all-resources in tenancy\nAllow group ops to read metrics in tenancy\n",
+        ),
+    ]);
+    let run = grantlint_in(dir.path(), &["check", "--format", "concise", "discovery.policy"]);
+    insta::assert_snapshot!(run.to_string());
+    assert!(!run.stdout.contains("OCI008"), "accepted:\n{run}");
+    assert!(run.stdout.contains("OCI007"), "the profile came from the config:\n{run}");
+}
+
+#[test]
+fn mistakes_in_the_config_are_errors_naming_key_and_file() {
+    let dir = project(&[(".grantlint.toml", "[lint]\nprofle = \"digiusher\"\n"), ("a.policy", DATA_READ)]);
+    let run = grantlint_in(dir.path(), &["check", "a.policy"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains(".grantlint.toml") && run.stderr.contains("profle"), "{run}");
+    let dir = project(&[(".grantlint.toml", "[[lint.accept]]\nrule = \"OCI008\"\naction = \"s3:GetObject\"\n")]);
+    let run = grantlint_in(dir.path(), &["check", "."]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("reason"), "{run}");
+    let explicit = grantlint_in(dir.path(), &["check", "--config", "missing.toml", "."]);
+    assert_eq!(explicit.code, 2, "{explicit}");
+}
+
+#[test]
+fn suppression_comments() {
+    let dir = project(&[(
+        "vendor.policy",
+        "# grantlint: ignore-file[OCI010] our own resource types, see ADR-4\n\
+         # grantlint: ignore[OCI002] vendor restarts instances, approved in SEC-9\n\
+         Allow group vendor to manage instances in tenancy\n\
+         # grantlint: ignore[OCI008]\n\
+         Allow group vendor to read objects in tenancy\n\
+         # grantlint: ignore[OCI002, OCI999] stale\n\
+         Allow group vendor to read metrics in tenancy\n\
+         # grantlint: ignroe[OCI002]\n\
+         Allow group vendor to use buckets in tenancy\n\
+         Allow group vendor to read widgets in tenancy\n",
+    )]);
+    let run = grantlint_in(dir.path(), &["check", "--format", "concise", "vendor.policy"]);
+    insta::assert_snapshot!(run.to_string());
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(!lines.iter().any(|l| l.contains(":3:") && l.contains("OCI002")), "suppressed:\n{run}");
+    assert!(
+        lines.iter().any(|l| l.contains(":9:") && l.contains("OCI002")),
+        "a malformed directive suppresses nothing:\n{run}"
+    );
+    for expected in [":4:1: GL002", ":6:21: GL001", ":6:29: GL001", ":8:1: GL001"] {
+        assert!(run.stdout.contains(expected), "{expected}\n{run}");
+    }
+    assert!(!run.stdout.contains("OCI010"), "file-wide ignore:\n{run}");
+}
+
+#[test]
+fn no_config_means_defaults() {
+    let dir = project(&[("a.policy", MANAGE)]);
+    let run = grantlint_in(Path::new(dir.path()), &["check", "--format", "concise", "a.policy"]);
+    assert_eq!(run.code, 1, "{run}");
+}
