@@ -1,4 +1,6 @@
-//! `path:line:col: CODE message`, one finding per line, for editors and grep.
+//! `path:line:col: CODE message`, one finding per line, for editors and grep. When a file holds
+//! several policies (a template, an API listing, a snapshot) the message ends with the policy's
+//! name, as the human format shows it.
 
 use super::{Options, located, skipped_lines, summary};
 use crate::lint::Report;
@@ -7,7 +9,11 @@ use std::io::{self, Write};
 pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> io::Result<()> {
     for item in located(report) {
         let d = item.diagnostic;
-        writeln!(out, "{}:{}:{}: {} {}", item.source.path, item.start.line, item.start.column, d.rule.code, d.message)?;
+        write!(out, "{}:{}:{}: {} {}", item.source.path, item.start.line, item.start.column, d.rule.code, d.message)?;
+        match &d.unit {
+            Some(unit) => writeln!(out, " (policy {unit})")?,
+            None => writeln!(out)?,
+        }
     }
     if options.verbose {
         skipped_lines(report, out)?;

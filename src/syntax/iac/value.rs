@@ -182,9 +182,17 @@ fn json_text(text: &Text, lines: &LineIndex) -> JsonText {
     let padding = lines.line(text.start()).saturating_sub(1);
     let mut out = "\n".repeat(padding);
     out.push_str(text.as_str());
-    let mut starts = vec![text.start(); padding];
-    starts.extend_from_slice(text.starts());
-    JsonText { text: out, map: SpanMap::Table { starts, end: text.end() } }
+    let map = match text.map() {
+        // Verbatim JSON (a heredoc without interpolation): a shift, as for a policy file. Each
+        // line before it holds at least its line break, so the shift stays in the template.
+        SpanMap::Offset(start) if start >= padding => SpanMap::Offset(start - padding),
+        _ => {
+            let mut starts = vec![text.start(); padding];
+            starts.extend_from_slice(text.starts());
+            SpanMap::Table { starts, end: text.end() }
+        }
+    };
+    JsonText { text: out, map }
 }
 
 /// Compact JSON with a source offset per byte. Line breaks between tokens keep each token on its
@@ -242,8 +250,11 @@ impl Writer<'_> {
                 }
                 self.raw("}", *at);
             }
-            // Decided before writing; kept total for safety.
-            Value::If(_) | Value::Absent => self.raw("null", 0),
+            // `decide` removes both before writing; the writer stays total without a panic.
+            Value::If(_) | Value::Absent => {
+                let at = self.starts.last().copied().unwrap_or_default();
+                self.raw("null", at);
+            }
         }
     }
 
@@ -350,6 +361,10 @@ mod tests {
         let text = Text::verbatim("{\"x\": 1}", 6);
         let json = json_text(&text, &LineIndex::new(source));
         assert_eq!(json.text, "\n\n{\"x\": 1}");
+        assert!(matches!(json.map, SpanMap::Offset(4)));
         assert_eq!(json.map.map(3, 6), Span::new(7, 10));
+        let mut resolved = Text::verbatim("{\"x\": ", 6);
+        resolved.push(&Text::anchored("1", Span::new(20, 26)));
+        assert_eq!(json_text(&resolved, &LineIndex::new(source)).map.map(8, 9), Span::new(20, 26));
     }
 }
