@@ -3,6 +3,22 @@
 //! The pipeline runs in one direction: [`source`] → [`syntax`] → model with spans → [`rules`] →
 //! [`diagnostic`]s → [`render`]. See `ARCHITECTURE.md`.
 
+#![forbid(unsafe_code)]
+// A linter runs on every commit over untrusted input: it must not fall over. Outside tests, each
+// remaining `expect` says in place why it cannot fail.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod audit;
 pub mod catalog;
 pub mod cli;
@@ -17,3 +33,4 @@ pub mod source;
 pub mod span;
 pub mod suppress;
 pub mod syntax;
+pub mod text;

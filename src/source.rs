@@ -49,8 +49,8 @@ impl LineIndex {
     /// The position of `offset`; an offset inside a UTF-8 sequence counts as its character.
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = offset.min(text.len());
-        let line = self.line(offset) - 1;
-        let start = self.starts[line];
+        let line = self.line(offset).saturating_sub(1);
+        let start = self.starts.get(line).copied().unwrap_or(0);
         let column =
             text.get(start..).map_or(0, |rest| rest.char_indices().take_while(|(i, _)| start + i < offset).count());
         Position { line: line + 1, column: column + 1 }

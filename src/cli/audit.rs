@@ -245,7 +245,7 @@ fn audit_oci(args: OciArgs, color: bool) -> io::Result<u8> {
     let endpoint = match (&oci_config.endpoint, &oci_config.region) {
         (Some(endpoint), _) => endpoint.clone(),
         (None, Some(region)) => region::identity_endpoint(region, &oci_config.tenancy).map_err(usage_error)?,
-        (None, None) => unreachable!("config::load requires a region or an endpoint"),
+        (None, None) => return Err(usage_error("the OCI config gives neither a region nor an endpoint")),
     };
     if args.output.verbose {
         let file = oci_config

@@ -88,8 +88,7 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
     file.diagnostics.extend(cx.into_diagnostics());
     let text = &file.source.text;
     let mut index = before;
-    while index < file.diagnostics.len() {
-        let diagnostic = &mut file.diagnostics[index];
+    while let Some(diagnostic) = file.diagnostics.get_mut(index) {
         // Positions pass through two parsers and a map; whatever they say, a span stays in the text.
         diagnostic.span = within(text, diagnostic.span);
         if judges_spelling(diagnostic.rule.code) && template.touches_placeholder(diagnostic.span) {

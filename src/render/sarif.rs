@@ -305,8 +305,8 @@ fn fingerprint(item: &Located, path: &str, occurrences: &mut HashMap<u64, usize>
     // Bytes, not str slicing: a span may start inside a multi-byte character (a bad-UTF-8 finding).
     let text = item.source.text.as_bytes();
     let (start, end) = (d.span.start.min(text.len()), d.span.end.min(text.len()));
-    let line_start = text[..start].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let line_end = text[end..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| end + i);
+    let line_start = text.iter().take(start).rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_end = text.iter().skip(end).position(|&b| b == b'\n').map_or(text.len(), |i| end + i);
     let normalise = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let lines = normalise(item.source.text.get(line_start..line_end).unwrap_or(""));
     let flagged = normalise(item.source.slice(d.span));

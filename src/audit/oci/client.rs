@@ -389,6 +389,10 @@ impl Client {
 
     fn url(&self, path: &[&str], query: &[(&str, &str)]) -> Url {
         let mut url = self.base.clone();
+        #[allow(
+            clippy::expect_used,
+            reason = "`endpoint_url` accepted `base` only as an http(s) URL, which has a path"
+        )]
         url.path_segments_mut().expect("an http(s) URL has a path").pop_if_empty().extend(path);
         if !query.is_empty() {
             let encoded: Vec<String> = query
@@ -501,10 +505,13 @@ fn api_root(endpoint: &str) -> std::result::Result<Url, String> {
         segments.pop_if_empty();
     }
     // Accept the endpoint with or without the API version, as the OCI CLI's --endpoint does.
-    if url.path_segments().and_then(|mut s| s.next_back()) != Some(API_VERSION) {
-        url.path_segments_mut().expect("checked above").push(API_VERSION);
+    let ends_with_version = url.path_segments().and_then(|mut s| s.next_back()) == Some(API_VERSION);
+    let mut segments = url.path_segments_mut().map_err(|_| format!("endpoint `{endpoint}` cannot have a path"))?;
+    if !ends_with_version {
+        segments.push(API_VERSION);
     }
-    url.path_segments_mut().expect("checked above").push("");
+    segments.push("");
+    drop(segments);
     Ok(url)
 }
 

@@ -176,8 +176,8 @@ fn parse_ini(text: &str) -> Result<Ini, String> {
         }
         if let (Some((key, option_indent)), Some((_, options))) = (&last, sections.last_mut())
             && indent > *option_indent
+            && let Some(value) = options.get_mut(key)
         {
-            let value = options.get_mut(key).expect("the option being continued exists");
             value.push('\n');
             value.push_str(trimmed);
             continue;

@@ -85,6 +85,7 @@ fn malformed(form: &str, error: impl fmt::Display) -> KeyError {
 /// The fingerprint OCI shows for a key: MD5 of the public key's DER SubjectPublicKeyInfo, as
 /// lowercase hex pairs joined by `:` (what `openssl rsa -pubout -outform DER | openssl md5 -c` prints).
 pub fn fingerprint(key: &PrivateKey) -> String {
+    #[allow(clippy::expect_used, reason = "DER-encoding an RSA public key in memory cannot fail")]
     let der = key.to_public_key().to_public_key_der().expect("an RSA public key always encodes");
     let digest = Md5::digest(der.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")

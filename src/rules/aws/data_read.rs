@@ -41,7 +41,7 @@ pub fn check(policy: &Policy, cx: &mut Context) {
             .filter(|class| reads.iter().any(|a| a.sensitive().is_some_and(|s| s.class == *class)))
             .collect();
         let exposes = classes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" and ");
-        let (message, help) = match reads[0].sensitive() {
+        let (message, help) = match reads.first().and_then(|a| a.sensitive()) {
             Some(why) if names_exactly(pattern, &reads) => (
                 format!("`{}` is a read that exposes {exposes}: it {}", pattern.value, why.reason),
                 "grant the metadata actions the vendor needs instead, or accept the read in the profile with a reason",

@@ -148,7 +148,7 @@ fn compare(cx: &mut Context, what: &str, live: &LiveDocument, want: &ExpectedDoc
     };
     for (index, statement) in have.iter().enumerate() {
         let name = statement.name(index);
-        let Some(other) = counterpart(statement, &expected).map(|i| &expected[i]) else {
+        let Some(other) = counterpart(statement, &expected).and_then(|i| expected.get(i)) else {
             report(
                 cx,
                 live,

@@ -80,20 +80,20 @@ pub fn problem(ocid: &str, types: &[&str]) -> Option<String> {
         return Some("is not an OCID: OCIDs are lower case".into());
     }
     let parts: Vec<&str> = ocid.split('.').collect();
-    if parts.len() < 5 || parts[0] != "ocid1" {
+    let ["ocid1", kind, realm, region, .., unique] = parts.as_slice() else {
         return Some("is not an OCID of the form `ocid1.<type>.<realm>.[region].<unique-id>`".into());
-    }
-    let (kind, realm, unique) = (parts[1], parts[2], parts[parts.len() - 1]);
-    if !realm.starts_with("oc") || !realm[2..].chars().all(|c| c.is_ascii_digit()) || realm.len() < 3 {
+    };
+    let realm_number = realm.strip_prefix("oc").filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    if realm_number.is_none() {
         return Some(format!("has realm `{realm}`; realms are `oc1`, `oc2`, …"));
     }
     if !unique.chars().all(|c| c.is_ascii_alphanumeric()) || unique.len() < MIN_UNIQUE_LEN {
         return Some(format!("has unique part `{unique}`, too short to be real (placeholder?)"));
     }
-    if !types.is_empty() && !types.contains(&kind) {
+    if !types.is_empty() && !types.contains(kind) {
         return Some(format!("is a `{kind}` OCID where a `{}` OCID belongs", types.join("` or `")));
     }
-    if kind == "tenancy" && !parts[3].is_empty() {
+    if *kind == "tenancy" && !region.is_empty() {
         return Some("has a region segment; tenancy OCIDs have none (`ocid1.tenancy.oc1..…`)".into());
     }
     None

@@ -185,9 +185,10 @@ impl<'t> Reader<'t> {
         for prop in &object.properties {
             let name = self.key(prop);
             match known.iter().position(|k| *k == name.as_str()) {
-                Some(i) => match found[i] {
-                    Some(first) => self.duplicate(&name, json::name_span(first)),
-                    None => found[i] = Some(prop),
+                Some(i) => match found.get_mut(i) {
+                    Some(Some(first)) => self.duplicate(&name, json::name_span(first)),
+                    Some(slot) => *slot = Some(prop),
+                    None => {}
                 },
                 None => {
                     let message = match known.iter().find(|k| k.eq_ignore_ascii_case(&name.value)) {
@@ -432,16 +433,16 @@ impl<'t> Reader<'t> {
             let fields: Vec<&str> = text.splitn(6, ':').collect();
             // A trailing wildcard may stand for the remaining fields: IAM accepts `arn:aws:waf:*`.
             let complete = fields.len() == 6 || (fields.len() >= 3 && text.ends_with('*'));
-            if !complete || fields[0] != "arn" {
+            if !complete || fields.first() != Some(&"arn") {
                 self.error_with_help(
                     resource.span,
                     format!("`{text}` is not an ARN"),
                     Some("a resource is `*` or `arn:partition:service:region:account:resource`"),
                 );
-            } else if fields[2].bytes().any(|b| b.is_ascii_uppercase()) {
+            } else if let Some(service) = fields.get(2).filter(|s| s.bytes().any(|b| b.is_ascii_uppercase())) {
                 self.error(
                     resource.span,
-                    format!("the service in an ARN is lower-case: `{}`", fields[2].to_ascii_lowercase()),
+                    format!("the service in an ARN is lower-case: `{}`", service.to_ascii_lowercase()),
                 );
             }
         }

@@ -143,7 +143,7 @@ fn enumerate<T>(limit: usize, mut run: impl FnMut(&mut Chooser) -> T) -> (Vec<T>
         let mut chooser = Chooser { choices: prefix, used: 0 };
         out.push(run(&mut chooser));
         for i in (fixed..chooser.choices.len()).rev() {
-            let mut alternative = chooser.choices[..i].to_vec();
+            let mut alternative: Vec<bool> = chooser.choices.iter().take(i).copied().collect();
             alternative.push(false);
             queue.push(alternative);
         }

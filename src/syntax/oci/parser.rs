@@ -7,6 +7,7 @@
 
 use super::ast::*;
 use crate::span::{Span, SpanMap};
+use crate::text::starts_with_ignore_case;
 use nom::branch::alt;
 use nom::combinator::cut;
 use nom::error::{ErrorKind, ParseError};
@@ -63,10 +64,17 @@ impl Error {
     }
 
     fn push(&mut self, what: &'static str) {
-        if self.n_expected < MAX_EXPECTED && !self.expected[..self.n_expected].contains(&what) {
-            self.expected[self.n_expected] = what;
+        if self.expectations().contains(&what) {
+            return;
+        }
+        if let Some(slot) = self.expected.get_mut(self.n_expected) {
+            *slot = what;
             self.n_expected += 1;
         }
+    }
+
+    fn expectations(&self) -> &[&'static str] {
+        self.expected.get(..self.n_expected).unwrap_or(&[])
     }
 
     fn into_syntax_error(self, text: &str, map: &SpanMap) -> SyntaxError {
@@ -79,7 +87,7 @@ impl Error {
         let message = match self.message {
             Some(m) => m.to_string(),
             None if self.n_expected == 0 => format!("unexpected {found}"),
-            None => format!("expected {}, found {found}", one_of(&self.expected[..self.n_expected])),
+            None => format!("expected {}, found {found}", one_of(self.expectations())),
         };
         SyntaxError { span, message, help: self.help }
     }
@@ -122,7 +130,7 @@ impl<'a> ParseError<In<'a>> for Error {
                     merged.message = other.message;
                     merged.help = other.help;
                 }
-                for what in &other.expected[..other.n_expected] {
+                for what in other.expectations() {
                     merged.push(what);
                 }
                 merged
@@ -182,9 +190,8 @@ fn kw<'a>(word: &'static str) -> impl Fn(In<'a>) -> Res<'a, Span> {
     move |i: In<'a>| {
         let i = ws(i);
         let frag = *i.fragment();
-        let matched = frag.len() >= word.len()
-            && frag.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
-            && !frag[word.len()..].starts_with(is_word_char);
+        let matched = starts_with_ignore_case(frag, word)
+            && !frag.get(word.len()..).is_some_and(|rest| rest.starts_with(is_word_char));
         if matched {
             let (rest, _) = i.take_split(word.len());
             Ok((rest, span(&i, &rest)))
@@ -255,7 +262,7 @@ fn string(i: In) -> Res<Token> {
         return Err(nom::Err::Error(Error::expected(i.location_offset(), "a quoted string")));
     }
     match frag[1..].find(['\'', '\n']) {
-        Some(n) if frag.as_bytes()[1 + n] == b'\'' => {
+        Some(n) if frag.as_bytes().get(1 + n) == Some(&b'\'') => {
             let (after_open, _) = i.take_split(1);
             let (close, _) = after_open.take_split(n);
             let (rest, _) = close.take_split(1);
@@ -296,7 +303,7 @@ fn ocid(i: In) -> Res<Token> {
     let i = ws(i);
     let frag = *i.fragment();
     let stop = |c: char| c.is_whitespace() || matches!(c, ',' | '{' | '}' | '(' | ')' | '\'');
-    let (skip, len) = if frag.len() >= 6 && frag.as_bytes()[..6].eq_ignore_ascii_case(b"ocid1.") {
+    let (skip, len) = if starts_with_ignore_case(frag, "ocid1.") {
         (0, frag.find(stop).unwrap_or(frag.len()))
     } else if let Some(quoted) = frag.strip_prefix('\'') {
         (1, quoted.find(['\'', '\n']).unwrap_or(quoted.len()))
@@ -564,7 +571,7 @@ fn compartment_location<'a>(start: In<'a>, i: In<'a>) -> Res<'a, Location<'a>> {
         return Ok((rest, Location::CompartmentId { span: span(&start, &rest), ocid }));
     }
     let at = ws(i);
-    if at.fragment().len() >= 6 && at.fragment().as_bytes()[..6].eq_ignore_ascii_case(b"ocid1.") {
+    if starts_with_ignore_case(at.fragment(), "ocid1.") {
         return Err(fatal(&at, "a compartment OCID needs `id`", "write `compartment id ocid1…`"));
     }
     let (rest, path) = compartment_path(i)?;
@@ -725,7 +732,7 @@ fn value(i: In) -> Res<Value> {
     }
     if let Some(body) = frag.strip_prefix('/') {
         return match body.find(['/', '\n']) {
-            Some(n) if frag.as_bytes()[1 + n] == b'/' => {
+            Some(n) if frag.as_bytes().get(1 + n) == Some(&b'/') => {
                 let (inner, _) = at.take_split(1);
                 let (close, _) = inner.take_split(n);
                 Ok((close.take_from(1), Value::Pattern(token(&inner, &close))))
