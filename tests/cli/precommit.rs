@@ -69,7 +69,10 @@ fn hook_refuses_a_bad_commit_and_accepts_a_good_one() {
         .expect("written");
     std::fs::write(work.join("package.json"), "{\"name\": \"not a policy\"}\n").expect("written");
     assert!(git(work, &["add", "."]).status.success());
+    // The first commit installs the hook: pre-commit builds grantlint in release mode.
+    let started = std::time::Instant::now();
     let refused = git(work, &["commit", "-q", "-m", "grant the vendor everything"]);
+    eprintln!("pre-commit: first run (hook install and check) took {} s", started.elapsed().as_secs());
     let output = String::from_utf8_lossy(&refused.stdout).into_owned() + &String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success(), "the commit must be refused:\n{output}");
     assert!(output.contains("vendor.policy:1:23: OCI002"), "{output}");
