@@ -65,6 +65,8 @@ pub struct FileResult {
     coverage: missing_grant::Coverage,
     /// Applied after the run-wide rules, so they can be suppressed too.
     suppressions: Vec<Suppression>,
+    /// Where the configuration's statement-scoped ignores can point.
+    anchors: suppress::Anchors,
 }
 
 /// Everything one run found: files in input order, diagnostics sorted within each file.
@@ -134,7 +136,7 @@ fn finish(report: &mut Report, options: &Options) {
     for file in &mut report.files {
         let mut suppressions = std::mem::take(&mut file.suppressions);
         if let Some(config) = options.config {
-            suppressions.extend(config_suppressions(config, &file.source));
+            suppressions.extend(suppress::from_config(config, Path::new(&file.source.path), &file.anchors));
         }
         suppress::apply(&mut file.diagnostics, &suppressions);
         if let Some(config) = options.config {
@@ -162,6 +164,7 @@ fn lint_loaded(loaded: Loaded, explicit: bool, options: &Options) -> FileResult 
         diagnostics: Vec::new(),
         coverage: Default::default(),
         suppressions: Vec::new(),
+        anchors: suppress::Anchors::default(),
     };
     let format = detect(&file.source, explicit, options.kind);
     if let Some(offset) = bad_utf8 {
@@ -266,6 +269,17 @@ fn lint_aws(value: &json::Value, text: &str, kind: Option<aws::Kind>, options: &
     file.outcome = Outcome::Linted(1);
     let document = aws::read(value, text, kind);
     file.diagnostics.extend(aws_diagnostics(&document, options));
+    let wants_anchors = options.config.is_some_and(|c| !c.ignores.is_empty());
+    if let Some(policy) = document.policy.as_ref().filter(|_| wants_anchors) {
+        for statement in &policy.statements {
+            if let Some(sid) = &statement.sid {
+                file.anchors.statements.push((sid.value.to_string(), statement.span));
+            }
+            for action in statement.action.iter().flat_map(|a| &a.values) {
+                file.anchors.actions.push((action.value.to_string(), action.span));
+            }
+        }
+    }
 }
 
 /// The findings on one read AWS policy document: the reader's problems as AWS001, then every
@@ -318,22 +332,4 @@ pub(crate) fn lint_oci(sources: &[PolicySource], options: &Options, file: &mut F
             d
         }));
     }
-}
-
-/// The configuration's `per-file-ignores` that match this file, as whole-file suppressions.
-fn config_suppressions(config: &Config, source: &SourceFile) -> Vec<Suppression> {
-    let relative = config.relative(Path::new(&source.path));
-    let origin = config.path.as_ref().map(|p| p.display().to_string());
-    config
-        .per_file_ignores
-        .iter()
-        .filter(|(set, _, _)| set.is_match(&relative))
-        .map(|(_, _, codes)| Suppression {
-            span: Span::at(0),
-            scope: None,
-            codes: codes.iter().map(|c| (Some(*c), (*c).to_string(), Span::at(0))).collect(),
-            has_reason: true,
-            from_config: origin.clone(),
-        })
-        .collect()
 }

@@ -3,17 +3,19 @@
 //! `per-file-ignores` and `[[lint.ignore]]` entries. Unused suppressions are reported (GL001), and
 //! so is a suppression without a reason (GL002), so that ignores do not rot.
 
+use crate::config::{Config, Target};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, suppression};
 use crate::span::Span;
+use std::path::Path;
 
 /// One suppression, wherever it came from.
 #[derive(Clone, Debug)]
 pub struct Suppression {
     /// Where it is written, for its own findings: the comment, or the statement an ignore names.
     pub span: Span,
-    /// What it covers; `None` is the whole file.
-    pub scope: Option<Span>,
+    /// What it covers: findings inside any of these spans; none at all is the whole file.
+    pub scope: Vec<Span>,
     /// Rule codes, each with the span that names it (`None` when the code did not resolve).
     pub codes: Vec<(Option<&'static str>, String, Span)>,
     pub has_reason: bool,
@@ -56,7 +58,8 @@ fn parse_directive(body: &str, body_start: usize, span: Span) -> Directive {
     } else if let Some(rest) = trimmed.strip_prefix("ignore[") {
         (false, rest)
     } else {
-        let suppression = Suppression { span, scope: None, codes: Vec::new(), has_reason: true, from_config: None };
+        let suppression =
+            Suppression { span, scope: Vec::new(), codes: Vec::new(), has_reason: true, from_config: None };
         return Directive { suppression, whole_file: false };
     };
     let list_start = body_start + lead + (trimmed.len() - after_word.len());
@@ -73,7 +76,7 @@ fn parse_directive(body: &str, body_start: usize, span: Span) -> Directive {
         at += item.len() + 1;
     }
     let suppression =
-        Suppression { span, scope: None, codes, has_reason: !reason.trim().is_empty(), from_config: None };
+        Suppression { span, scope: Vec::new(), codes, has_reason: !reason.trim().is_empty(), from_config: None };
     Directive { suppression, whole_file }
 }
 
@@ -83,7 +86,8 @@ pub fn apply(diagnostics: &mut Vec<Diagnostic>, suppressions: &[Suppression]) {
     diagnostics.retain(|d| {
         let mut suppressed = false;
         for (s, flags) in suppressions.iter().zip(used.iter_mut()) {
-            let in_scope = s.scope.is_none_or(|scope| scope.start <= d.span.start && d.span.end <= scope.end);
+            let in_scope = s.scope.is_empty()
+                || s.scope.iter().any(|scope| scope.start <= d.span.start && d.span.end <= scope.end);
             if !in_scope {
                 continue;
             }
@@ -113,11 +117,54 @@ pub fn scope_directives(directives: Vec<Directive>, statements: &[Span]) -> Vec<
             if !d.whole_file {
                 // A directive that precedes no statement covers nothing, so GL001 reports it.
                 let next = statements.iter().find(|st| st.start >= s.span.end).copied();
-                s.scope = Some(next.unwrap_or(Span::at(s.span.end)));
+                s.scope = vec![next.unwrap_or(Span::at(s.span.end))];
             }
             s
         })
         .collect()
+}
+
+/// Where a configuration ignore can point inside a policy file: statements by `Sid`, actions by
+/// name (as written, compared ignoring case).
+#[derive(Debug, Default)]
+pub struct Anchors {
+    pub statements: Vec<(String, Span)>,
+    pub actions: Vec<(String, Span)>,
+}
+
+/// The configuration's suppressions for the file at `path`: `per-file-ignores` for the whole
+/// file, and `[[lint.ignore]]` entries resolved against the file's anchors. An entry whose `Sid`
+/// or action the file does not have covers nothing there, so GL001 reports it at the file's start.
+pub fn from_config(config: &Config, path: &Path, anchors: &Anchors) -> Vec<Suppression> {
+    let relative = config.relative(path);
+    let origin = config.path.as_ref().map(|p| p.display().to_string());
+    let suppression = |scope: Vec<Span>, span: Span, codes: &[&'static str]| Suppression {
+        span,
+        scope,
+        codes: codes.iter().map(|c| (Some(*c), (*c).to_string(), span)).collect(),
+        has_reason: true,
+        from_config: origin.clone(),
+    };
+    let mut out: Vec<Suppression> = config
+        .per_file_ignores
+        .iter()
+        .filter(|(set, _, _)| set.is_match(&relative))
+        .map(|(_, _, codes)| suppression(Vec::new(), Span::at(0), codes))
+        .collect();
+    for ignore in config.ignores.iter().filter(|i| i.path.is_match(&relative)) {
+        let scope: Vec<Span> = match &ignore.target {
+            Target::Sid(sid) => anchors.statements.iter().filter(|(s, _)| s == sid).map(|(_, span)| *span).collect(),
+            Target::Action(action) => {
+                anchors.actions.iter().filter(|(a, _)| a.eq_ignore_ascii_case(action)).map(|(_, span)| *span).collect()
+            }
+            Target::Statement(_) => Vec::new(),
+        };
+        let span = scope.first().copied().unwrap_or(Span::at(0));
+        // An empty scope would cover the whole file; a target that is not there covers nothing.
+        let scope = if scope.is_empty() { vec![Span::at(0)] } else { scope };
+        out.push(suppression(scope, span, &ignore.rules));
+    }
+    out
 }
 
 #[cfg(test)]

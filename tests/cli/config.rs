@@ -126,3 +126,41 @@ fn no_config_means_defaults() {
     let run = grantlint_in(Path::new(dir.path()), &["check", "--format", "concise", "a.policy"]);
     assert_eq!(run.code, 1, "{run}");
 }
+
+#[test]
+fn statement_scoped_ignores_for_json() {
+    let policy = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "BreakGlass", "Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*"},
+    {"Sid": "Ops", "Effect": "Allow", "Action": ["ec2:StopInstances", "ec2:RebootInstances"], "Resource": "*"}
+  ]
+}
+"#;
+    let config = r#"
+[[lint.ignore]]
+path = "iam/*.json"
+sid = "BreakGlass"
+rules = ["AWS002"]
+reason = "break-glass role, approved in SEC-123"
+
+[[lint.ignore]]
+path = "iam/vendor.json"
+action = "EC2:stopinstances"
+rules = ["aws-grant-not-read-only"]
+reason = "the vendor's scheduler stops instances"
+
+[[lint.ignore]]
+path = "iam/vendor.json"
+sid = "Gone"
+rules = ["AWS002"]
+reason = "statement removed in SEC-200"
+"#;
+    let dir = project(&[(".grantlint.toml", config), ("iam/vendor.json", policy)]);
+    let run = grantlint_in(dir.path(), &["check", "--format", "concise", "iam/vendor.json"]);
+    insta::assert_snapshot!(run.to_string());
+    assert!(!run.stdout.contains("TerminateInstances"), "the BreakGlass statement is ignored:\n{run}");
+    assert!(!run.stdout.contains("`ec2:StopInstances`"), "the action is ignored:\n{run}");
+    assert!(run.stdout.contains("`ec2:RebootInstances`"), "the other action still fails:\n{run}");
+    assert!(run.stdout.contains(":1:1: GL001"), "the ignore for a missing Sid is unused:\n{run}");
+}
