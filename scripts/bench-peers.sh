@@ -70,7 +70,9 @@ for path in sorted(src.glob("*.json")):
         left_out.append(f"{path.name} ({e})")
         continue
     os.link(path, dst / path.name)  # a hard link: grantlint's walk does not follow symlinks
-print(f"  {len(left_out)} of {len(left_out) + len(list(dst.glob('*.json')))} left out: {', '.join(left_out)}", file=sys.stderr)
+total = len(left_out) + len(list(dst.glob("*.json")))
+example = f", e.g. {'; '.join(left_out[:2])}" if left_out else ""
+print(f"  {len(left_out)} of {total} left out{example}", file=sys.stderr)
 PY
 done
 python3 - target/corpora/oci/all.oci "$work/oci.oci" <<'PY'
@@ -109,12 +111,15 @@ measure() {
   else
     local times=()
     for _ in $(seq "$runs"); do
-      times+=("$({ /usr/bin/time -f '%e' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)")
+      # The tools exit 1 when they find something; only the timing matters here.
+      /usr/bin/time -f '%e' -o "$work/time.txt" "$@" >/dev/null 2>&1 || true
+      times+=("$(tail -n 1 "$work/time.txt")")
     done
     seconds=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   fi
+  /usr/bin/time -f '%M' -o "$work/time.txt" "$@" >/dev/null 2>&1 || true
   local rss
-  rss=$({ /usr/bin/time -f '%M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+  rss=$(tail -n 1 "$work/time.txt")
   printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$input" "$bytes" "$seconds" "$rss" >>"$results"
 }
 

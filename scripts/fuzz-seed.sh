@@ -7,6 +7,7 @@
 #   aws_document   every JSON file
 #   lint_source    every policy file behind a selector byte: low bits pick the file name the
 #                  target lints it under (0 = p.policy, 1 = p.json), bit 7 turns the profile on
+#                  and bit 5 SARIF output
 # Seeds are named by their content's hash, so running this again adds nothing twice. The corpora
 # are not committed (fuzz/.gitignore); libFuzzer grows them as it runs.
 set -euo pipefail
@@ -34,11 +35,11 @@ while IFS= read -r -d '' file; do
     *.json)
       put "$corpus/aws_document" <"$file"
       put "$corpus/oci_document" <"$file"
-      for selector in '\x01' '\x81'; do { printf "$selector"; cat "$file"; } | put "$corpus/lint_source"; done
+      for selector in '\x01' '\xa1'; do { printf "$selector"; cat "$file"; } | put "$corpus/lint_source"; done
       ;;
     *)
       put "$corpus/oci_document" <"$file"
-      for selector in '\x00' '\x80'; do { printf "$selector"; cat "$file"; } | put "$corpus/lint_source"; done
+      for selector in '\x00' '\xa0'; do { printf "$selector"; cat "$file"; } | put "$corpus/lint_source"; done
       grep -iE '^[[:space:]]*(allow|deny|define|endorse|admit)\b' "$file" | while IFS= read -r line; do
         printf '%s' "$line" | put "$corpus/oci_statement"
       done || true
