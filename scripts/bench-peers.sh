@@ -14,10 +14,10 @@
 # Same inputs, as far as the peers allow:
 # - parliament 1.6.4 stops the whole run with an exception ("Unknown data format: ArrayOfARN") on a
 #   few managed policies, so those files are left out of both tools' input (target/peers/aws-*).
-# - oci-lexer-parser 0.5.0 reads one file, accepts only printable ASCII, and crashes
-#   (AttributeError) on the invalid `… in region …` statement; both tools get one file of the
-#   corpus's statements without those (target/peers/oci.oci), and the peer runs in its --chunked
-#   mode, its fastest for large inputs.
+# - oci-lexer-parser 0.5.0 reads one file, stops at the first statement that is not printable
+#   ASCII, and crashes (AttributeError) on some invalid statements (`… in region …`, `compartment
+#   ocid1…` without `id`); both tools get one file of the corpus's statements without those
+#   (target/peers/oci.oci), and the peer runs in its --chunked mode, its fastest for large inputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,21 +75,24 @@ example = f", e.g. {'; '.join(left_out[:2])}" if left_out else ""
 print(f"  {len(left_out)} of {total} left out{example}", file=sys.stderr)
 PY
 done
-python3 - target/corpora/oci/all.oci "$work/oci.oci" <<'PY'
-import re, sys
+echo "bench-peers: checking which OCI statements oci-lexer-parser can read" >&2
+"$venv/bin/python" - target/corpora/oci/all.oci "$work/oci.oci" <<'PY'
+import collections, sys
+from oci_lexer_parser import parse_policy_statements
+from oci_lexer_parser.cli import chunk_lines  # the statement splitter of its --chunked mode
 
-STARTS = re.compile(r"\s*(allow|deny|define|endorse|admit)\b", re.I)
-CRASHES = re.compile(r"\bin\s+region\b", re.I)
-chunks, current = [], []
-for line in open(sys.argv[1], encoding="utf-8"):
-    if STARTS.match(line) and current:
-        chunks.append("".join(current))
-        current = []
-    current.append(line)
-chunks.append("".join(current))
-kept = [c for c in chunks if c.isascii() and not CRASHES.search(c)]
+kept, left_out = [], collections.Counter()
+with open(sys.argv[1], encoding="utf-8") as f:
+    for chunk in chunk_lines(f):
+        try:
+            parse_policy_statements(chunk, error_mode="report")
+        except Exception as e:  # the peer's own failure: the chunk would stop its whole run
+            left_out[f"{type(e).__name__}: {str(e).split(' at position')[0]}"] += 1
+            continue
+        kept.append(chunk)
 open(sys.argv[2], "w", encoding="ascii").write("".join(kept))
-print(f"  OCI: {len(kept)} of {len(chunks)} statement chunks kept (ASCII, no `in region`)", file=sys.stderr)
+reasons = "; ".join(f"{n} × {why}" for why, n in left_out.most_common())
+print(f"  {len(kept)} of {len(kept) + sum(left_out.values())} statements kept; left out: {reasons}", file=sys.stderr)
 PY
 
 # ---------- timing ----------
@@ -99,7 +102,17 @@ measure() {
   local label=$1 input=$2 bytes=$3 runs=$4
   shift 4
   echo "bench-peers: $label on $input" >&2
-  local seconds
+  # One run for the peak memory, which also shows the tool gets through the whole input: a Python
+  # traceback, or an exit code above 1 (1 means findings), means it stopped early and its time
+  # would mean nothing.
+  /usr/bin/time -f '%M' -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || true
+  if grep -q '^Traceback' "$work/stderr.txt" || grep -q 'non-zero status [2-9]' "$work/time.txt"; then
+    echo "bench-peers: $label crashed on $input:" >&2
+    tail -n 3 "$work/stderr.txt" >&2
+    exit 1
+  fi
+  local rss seconds
+  rss=$(tail -n 1 "$work/time.txt")
   if command -v hyperfine >/dev/null; then
     local cmd warmup=0
     cmd=$(printf '%q ' "$@")
@@ -117,9 +130,6 @@ measure() {
     done
     seconds=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   fi
-  /usr/bin/time -f '%M' -o "$work/time.txt" "$@" >/dev/null 2>&1 || true
-  local rss
-  rss=$(tail -n 1 "$work/time.txt")
   printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$input" "$bytes" "$seconds" "$rss" >>"$results"
 }
 
