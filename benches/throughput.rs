@@ -102,6 +102,7 @@ fn measure<T>(budget: &Budget, mut setup: impl FnMut() -> T, mut routine: impl F
     routine(setup());
     let mut times = Vec::new();
     let start = Instant::now();
+    // Fifty runs give a stable median; more would only stretch the fast measurements.
     while times.len() < budget.min_runs || (start.elapsed() < budget.time && times.len() < 50) {
         let value = setup();
         let t = Instant::now();

@@ -133,7 +133,8 @@ measure() {
   printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$input" "$bytes" "$seconds" "$rss" >>"$results"
 }
 
-size() { du -sb --apparent-size "$1" | cut -f1; }
+# The bytes of the files under $1 (or of the file $1).
+size() { find "$1" -type f -printf '%s\n' | awk '{n += $1} END {print n}'; }
 
 grantlint=("$bin" check --isolated --profile digiusher --format json)
 for set in latest all; do
