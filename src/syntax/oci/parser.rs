@@ -429,11 +429,14 @@ fn subject(i: In) -> Res<Subject> {
     Ok((rest, Subject { span: span(&start, &rest), kind }))
 }
 
-/// `"resource" , word , [ word ]`; the optional second word is never the `to` that follows.
+/// `"resource" , word , [ word ]`; the optional second word is never the `to` of the action nor the
+/// `of` of an Admit's `of tenancy`.
 fn resource_principal(i: In) -> Res<Vec<Token>> {
     let (i, first) = expect("a resource kind", word).parse(i)?;
     match word(i) {
-        Ok((rest, second)) if !second.eq_ignore_case("to") => Ok((rest, vec![first, second])),
+        Ok((rest, second)) if !second.eq_ignore_case("to") && !second.eq_ignore_case("of") => {
+            Ok((rest, vec![first, second]))
+        }
         _ => Ok((i, vec![first])),
     }
 }

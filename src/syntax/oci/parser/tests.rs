@@ -172,6 +172,13 @@ fn cross_tenancy_forms() {
     assert_eq!(grant.of.and_then(|o| o.alias).map(|a| a.text), Some("T"));
     assert!(matches!(grant.action, Action::Associate { .. }));
     assert!(matches!(grant.with_scope, Some(Scope::Location(Location::CompartmentPath { .. }))));
+    let stmt = parse("Admit resource fnfunc of tenancy T to read objects in tenancy").unwrap();
+    let StatementKind::Admit { grant, .. } = stmt.kind else { panic!() };
+    assert!(matches!(&grant.subject.kind, SubjectKind::Resource(words) if words.len() == 1));
+    assert_eq!(grant.of.and_then(|o| o.alias).map(|a| a.text), Some("T"));
+    let stmt = parse("Admit resource fn function of tenancy T to read objects in tenancy").unwrap();
+    let StatementKind::Admit { grant, .. } = stmt.kind else { panic!() };
+    assert!(matches!(&grant.subject.kind, SubjectKind::Resource(words) if words.len() == 2));
     let stmt = parse("deny endorse group G to manage buckets in any-tenancy").unwrap();
     assert!(matches!(stmt.kind, StatementKind::Endorse { effect: Effect::Deny, .. }));
 }
