@@ -11,10 +11,18 @@ pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> io::Re
     let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut buf = String::new();
+    // One line table per file, reused while the sorted findings stay in that file.
+    let mut lines: Option<(&str, LineStarts)> = None;
     for item in located(report) {
         buf.clear();
-        let shown = Shown::new(&item);
+        let text = item.source.text.as_str();
+        let starts = match lines.take() {
+            Some((seen, starts)) if std::ptr::eq(seen, text) => starts,
+            _ => LineStarts::new(text),
+        };
+        let shown = Shown { item: &item, source: Named { name: &item.source.path, text, lines: &starts } };
         handler.render_report(&mut buf, &shown).map_err(io::Error::other)?;
+        lines = Some((text, starts));
         out.write_all(buf.as_bytes())?;
         writeln!(out)?;
     }
@@ -31,12 +39,6 @@ pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> io::Re
 struct Shown<'a> {
     item: &'a Located<'a>,
     source: Named<'a>,
-}
-
-impl<'a> Shown<'a> {
-    fn new(item: &'a Located<'a>) -> Self {
-        Self { item, source: Named { name: &item.source.path, text: &item.source.text } }
-    }
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -88,23 +90,90 @@ impl miette::Diagnostic for Shown<'_> {
 struct Named<'a> {
     name: &'a str,
     text: &'a str,
+    lines: &'a LineStarts,
 }
 
 impl SourceCode for Named<'_> {
+    /// miette finds an excerpt by counting lines from the start of the text it is given, so it
+    /// is given only the lines around the span: each finding costs its excerpt, not the file.
     fn read_span<'b>(
         &'b self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
+        let end = span.offset() + span.len();
+        let first = self.lines.line_of(span.offset()).saturating_sub(context_lines_before);
+        // One line more than the context: miette reads up to the line break that ends it.
+        let last = self.lines.line_of(end.saturating_sub(1).max(span.offset())) + context_lines_after + 1;
+        let (from, to) = (self.lines.start(first), self.lines.start(last + 1).min(self.text.len()));
+        let window = self.text.get(from..to).ok_or(MietteError::OutOfBounds)?;
+        let shifted = SourceSpan::new((span.offset() - from).into(), span.len());
+        let inner = window.read_span(&shifted, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
+            inner.line() + first,
             inner.column(),
-            inner.line_count(),
+            inner.line_count() + first,
         )))
+    }
+}
+
+/// Where each line starts, with line breaks as miette counts them: `\n`, `\r\n` and a lone `\r`.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+            if b == b'\n' || lone_cr {
+                starts.push(i + 1);
+            }
+        }
+        Self(starts)
+    }
+
+    /// The 0-based line holding `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+
+    /// Where the 0-based `line` starts; past the last line, `usize::MAX`.
+    fn start(&self, line: usize) -> usize {
+        self.0.get(line).copied().unwrap_or(usize::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The excerpt read from a window is the one miette reads from the whole text.
+    #[test]
+    fn windowed_excerpts_match_whole_text_excerpts() {
+        let text = "zero\none\r\ntwo\rthree\n\nfive é\nsix\nseven";
+        let lines = LineStarts::new(text);
+        let named = Named { name: "f", text, lines: &lines };
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                    continue;
+                }
+                // The handler always asks for context lines (one by default).
+                for context in 1..3 {
+                    let span = SourceSpan::new(start.into(), end - start);
+                    let whole = text.read_span(&span, context, context).unwrap();
+                    let window = named.read_span(&span, context, context).unwrap();
+                    let at = format!("{start}..{end} with {context} lines of context");
+                    assert_eq!(window.data(), whole.data(), "{at}");
+                    assert_eq!(window.span(), whole.span(), "{at}");
+                    assert_eq!((window.line(), window.column()), (whole.line(), whole.column()), "{at}");
+                }
+            }
+        }
     }
 }
