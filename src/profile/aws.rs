@@ -1,10 +1,11 @@
 //! The AWS part of a vendor profile: the vendor's account, its ExternalId practice, the non-read
 //! actions it documents, the policies it expects and the optional packs a customer may switch on.
 
-use crate::catalog::aws::{Action, matches_action};
+use crate::catalog::aws::{Action, ActionSet, AwsCatalog, matches_action};
 use crate::rules;
 use crate::syntax::aws::{self, is_account_id};
 use serde::Deserialize;
+use std::sync::OnceLock;
 
 #[derive(Debug)]
 pub struct AwsProfile {
@@ -72,6 +73,17 @@ pub struct Pack {
     /// The action patterns the pack's document allows.
     pub actions: Vec<String>,
     pub enabled: bool,
+    /// The catalog actions `actions` name, resolved on first use.
+    resolved: OnceLock<ActionSet>,
+}
+
+impl Pack {
+    /// Whether the pack's document allows `action`.
+    pub fn covers(&self, action: &Action) -> bool {
+        self.resolved
+            .get_or_init(|| ActionSet::of(AwsCatalog::get(), self.actions.iter().map(String::as_str)))
+            .contains(action)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,7 +130,7 @@ impl AwsProfile {
         for spec in file.packs {
             let where_ = format!("{origin}: aws pack `{}`", spec.name);
             let actions = check_document(&spec.document, &where_)?;
-            packs.push(Pack { spec, actions, enabled: false });
+            packs.push(Pack { spec, actions, enabled: false, resolved: OnceLock::new() });
         }
         Ok(AwsProfile {
             vendor_account: file.vendor_account,
@@ -153,15 +165,12 @@ impl AwsProfile {
         // Packs are the vendor's documented features: their writes (AWS002) and the data
         // their actions read (AWS006) are what the customer chose by enabling one.
         let pack_rule = ["AWS002", "AWS006"].iter().any(|c| c.eq_ignore_ascii_case(code));
-        self.packs
-            .iter()
-            .find(|p| pack_rule && p.enabled && p.actions.iter().any(|a| matches_action(a, action)))
-            .map(Acceptance::Pack)
+        self.packs.iter().find(|p| pack_rule && p.enabled && p.covers(action)).map(Acceptance::Pack)
     }
 
     /// The disabled pack that would allow `action`, for help text.
     pub fn disabled_pack_for(&self, action: &Action) -> Option<&Pack> {
-        self.packs.iter().find(|p| !p.enabled && p.actions.iter().any(|a| matches_action(a, action)))
+        self.packs.iter().find(|p| !p.enabled && p.covers(action))
     }
 
     /// The trust policy the vendor's role should have, with a placeholder for the ExternalId.
@@ -207,12 +216,12 @@ fn check_document(document: &str, what: &str) -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::aws::{AwsCatalog, Expansion};
+    use crate::catalog::aws::Expansion;
     use crate::profile::Profile;
 
     fn action(name: &str) -> &'static Action {
         match AwsCatalog::get().expand(name) {
-            Expansion::Actions(found) => found[0],
+            Expansion::Actions(mut found) => found.next().unwrap(),
             Expansion::UnknownPrefix => panic!("{name}"),
         }
     }

@@ -7,7 +7,7 @@ pub mod live;
 pub mod oci;
 pub mod suppression;
 
-use crate::catalog::aws::AwsCatalog;
+use crate::catalog::aws::{Action, AwsCatalog};
 use crate::catalog::oci::OciCatalog;
 use crate::config::{Accepted, Target};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -16,6 +16,7 @@ use crate::syntax::aws::Policy as AwsPolicy;
 use crate::syntax::oci::Policy;
 use crate::syntax::oci::normalize;
 use crate::syntax::oci::parser::SyntaxError;
+use std::cell::OnceCell;
 
 /// A rule's identity and documentation.
 #[derive(Debug)]
@@ -69,11 +70,14 @@ pub struct Context<'a> {
     /// Exceptions the user's configuration accepts, each with its reason.
     pub accepted: &'a [Accepted],
     diagnostics: Vec<Diagnostic>,
+    /// The AWS policy's action patterns resolved against the catalog, shared by the rules that
+    /// judge actions; a context judges one AWS policy.
+    aws_expansions: OnceCell<aws::expansions::Expansions>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(profile: Option<&'a Profile>, accepted: &'a [Accepted]) -> Self {
-        Self { profile, oci: OciCatalog::get(), accepted, diagnostics: Vec::new() }
+        Self { profile, oci: OciCatalog::get(), accepted, diagnostics: Vec::new(), aws_expansions: OnceCell::new() }
     }
 
     /// Whether the configuration accepts finding `code` on this OCI statement (compared after
@@ -86,15 +90,24 @@ impl<'a> Context<'a> {
 
     /// Whether the configuration accepts finding `code` on this action (case-insensitive, as IAM
     /// compares actions).
-    pub fn accepts_action(&self, code: &str, action: &str) -> bool {
-        self.accepted
-            .iter()
-            .any(|a| a.rule == code && matches!(&a.target, Target::Action(want) if want.eq_ignore_ascii_case(action)))
+    pub fn accepts_action(&self, code: &str, action: &Action) -> bool {
+        self.accepted.iter().any(|a| {
+            a.rule == code
+                && matches!(&a.target, Target::Action(want) if want.split_once(':').is_some_and(|(prefix, name)| {
+                    prefix.eq_ignore_ascii_case(action.prefix) && name.eq_ignore_ascii_case(action.name)
+                }))
+        })
     }
 
     /// The AWS action catalog, parsed on first use so that OCI-only runs never load it.
     pub fn aws(&self) -> &'static AwsCatalog {
         AwsCatalog::get()
+    }
+
+    /// What each action pattern of `policy`, the one AWS policy this context judges, names in
+    /// the catalog: resolved on first use, then shared.
+    pub(crate) fn aws_expansions(&self, policy: &AwsPolicy) -> &aws::expansions::Expansions {
+        self.aws_expansions.get_or_init(|| aws::expansions::Expansions::new(policy, self.aws()))
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {

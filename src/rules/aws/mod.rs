@@ -2,6 +2,7 @@
 
 pub mod allow_not_action;
 pub mod data_read;
+pub mod expansions;
 pub mod full_wildcard_action;
 pub mod grant_not_read_only;
 pub mod invalid_sid;
@@ -14,30 +15,29 @@ pub mod trust_wrong_principal;
 pub mod unknown_action;
 
 use super::Context;
-use crate::catalog::aws::{Action, Expansion, pattern_matches};
+use crate::catalog::aws::{Action, pattern_matches};
 use crate::syntax::aws::{Kind, Policy, PrincipalKind, Statement, Str};
+use expansions::Resolved;
 
 /// Actions a message names before it says "and N more".
 const LISTED: usize = 5;
 
-/// The Allow statements whose actions are judged as a grant to the vendor: every statement of an
-/// identity policy, and the statements of a resource policy that name an AWS principal. AWS
+/// Whether an Allow statement's actions are judged as a grant to the vendor: every statement of
+/// an identity policy, and the statements of a resource policy that name an AWS principal. AWS
 /// services a resource policy lets in (billing delivering reports to a bucket) are not the
 /// vendor, and a trust policy's actions only let its principal become the role.
-pub(crate) fn vendor_grants<'p>(policy: &'p Policy<'p>) -> impl Iterator<Item = &'p Statement<'p>> {
-    policy.statements.iter().filter(move |s| {
-        s.allows()
-            && match policy.kind {
-                Kind::Identity => true,
-                Kind::Trust => false,
-                Kind::Resource => {
-                    s.principal.as_ref().is_some_and(|p| p.entries.iter().any(|e| e.kind == PrincipalKind::Aws))
-                }
+fn grants_vendor(policy: &Policy, statement: &Statement) -> bool {
+    statement.allows()
+        && match policy.kind {
+            Kind::Identity => true,
+            Kind::Trust => false,
+            Kind::Resource => {
+                statement.principal.as_ref().is_some_and(|p| p.entries.iter().any(|e| e.kind == PrincipalKind::Aws))
             }
-    })
+        }
 }
 
-/// For each pattern an Allow statement grants the vendor (see [`vendor_grants`]), the catalog
+/// For each pattern an Allow statement grants the vendor (see [`grants_vendor`]), the catalog
 /// actions it names that `flag` selects and neither the profile nor the configuration accepts
 /// for `code`; patterns with none are left out. `*` and `service:*` (AWS003's) are not
 /// expanded, and patterns the catalog does not know are AWS005's.
@@ -47,24 +47,26 @@ pub(crate) fn flagged_actions<'p>(
     code: &str,
     flag: impl Fn(&Action) -> bool,
 ) -> Vec<(&'p Str<'p>, Vec<&'static Action>)> {
-    let catalog = cx.aws();
     let mut out = Vec::new();
-    for statement in vendor_grants(policy) {
-        for pattern in statement.allowed_actions().iter().filter(|p| !is_full_wildcard(p.as_str())) {
-            let Expansion::Actions(actions) = catalog.expand(pattern.as_str()) else { continue };
-            let flagged: Vec<&Action> =
-                actions.into_iter().filter(|a| flag(a) && !accepted(cx, statement, a, code)).collect();
-            if !flagged.is_empty() {
-                out.push((pattern, flagged));
-            }
+    for (statement, pattern, resolved) in cx.aws_expansions(policy).patterns(policy) {
+        let negated = statement.action.as_ref().is_some_and(|a| a.negated);
+        let Resolved::Actions(found) = resolved else { continue };
+        if negated || !grants_vendor(policy, statement) {
+            continue;
+        }
+        let flagged: Vec<&Action> =
+            found.as_slice().iter().copied().filter(|a| flag(a) && !accepted(cx, statement, a, code)).collect();
+        if !flagged.is_empty() {
+            out.push((pattern, flagged));
         }
     }
     out
 }
 
-/// Whether `pattern` is exactly the one action `actions` holds, rather than a wildcard.
+/// Whether `pattern` is exactly the one action `actions` holds, rather than a wildcard (a
+/// pattern without wildcards expands to the one action it names, if any).
 pub(crate) fn names_exactly(pattern: &Str, actions: &[&Action]) -> bool {
-    matches!(actions, [only] if only.to_string().eq_ignore_ascii_case(pattern.as_str()))
+    actions.len() == 1 && !pattern.as_str().contains(['*', '?'])
 }
 
 /// `*`, or a whole service (`s3:*`): AWS003's business, so other rules do not expand them.
@@ -80,7 +82,7 @@ pub(crate) fn accepted(cx: &Context, statement: &Statement, action: &Action, cod
         .and_then(|p| p.aws.as_ref())
         .and_then(|aws| aws.acceptance(action, code))
         .is_some_and(|acceptance| !acceptance.scoped() || names_specific_resources(statement));
-    by_profile || cx.accepts_action(code, &action.to_string())
+    by_profile || cx.accepts_action(code, action)
 }
 
 /// Whether every `Resource` of the statement names specific resources: no `*`, and no wildcard

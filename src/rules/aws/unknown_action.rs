@@ -1,4 +1,4 @@
-use crate::catalog::aws::Expansion;
+use super::expansions::Resolved;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
 use crate::syntax::aws::Policy;
@@ -28,19 +28,21 @@ declare_rule! {
 
 pub fn check(policy: &Policy, cx: &mut Context) {
     let catalog = cx.aws();
-    for pattern in policy.statements.iter().flat_map(|s| s.action.iter().flat_map(|a| &a.values)) {
+    let mut found = Vec::new();
+    for (_, pattern, resolved) in cx.aws_expansions(policy).patterns(policy) {
         // A value without a valid `prefix:` is AWS001's.
         let Some((prefix, name)) = pattern.as_str().split_once(':') else { continue };
         if prefix.is_empty() || name.is_empty() || !prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
             continue;
         }
-        let (message, help) = match catalog.expand(pattern.as_str()) {
-            Expansion::Actions(actions) if !actions.is_empty() => continue,
-            Expansion::UnknownPrefix => (
+        let (message, help) = match resolved {
+            Resolved::Everything => continue,
+            Resolved::Actions(actions) if !actions.as_slice().is_empty() => continue,
+            Resolved::UnknownPrefix => (
                 format!("unknown service prefix `{prefix}` (catalog {})", catalog.label()),
                 catalog.prefix_hint(prefix),
             ),
-            Expansion::Actions(_) => {
+            Resolved::Actions(_) => {
                 let what = if name.contains(['*', '?']) { "matches no action" } else { "is not an action" };
                 let suggestion = catalog.suggest_action(prefix, name).filter(|_| !name.contains(['*', '?']));
                 (
@@ -50,6 +52,9 @@ pub fn check(policy: &Policy, cx: &mut Context) {
             }
         };
         let help = help.unwrap_or_else(|| "check the spelling in AWS's Service Authorization Reference".into());
-        cx.report(Diagnostic::new(&RULE, pattern.span, message).with_help(help));
+        found.push(Diagnostic::new(&RULE, pattern.span, message).with_help(help));
+    }
+    for diagnostic in found {
+        cx.report(diagnostic);
     }
 }

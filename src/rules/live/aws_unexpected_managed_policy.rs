@@ -77,7 +77,7 @@ fn exposure(document: &LiveDocument, cx: &Context) -> Option<String> {
     let mut actions: BTreeMap<String, &Action> = BTreeMap::new();
     for pattern in policy.statements.iter().flat_map(|s| s.allowed_actions()) {
         if let Expansion::Actions(found) = catalog.expand(pattern.as_str()) {
-            actions.extend(found.into_iter().map(|a| (a.to_string(), a)));
+            actions.extend(found.map(|a| (a.to_string(), a)));
         }
     }
     let data: Vec<String> = actions

@@ -97,7 +97,15 @@ impl<'t> Reader<'t> {
     fn scan_characters(&mut self) -> usize {
         let (mut length, mut in_string, mut escaped) = (0, false, false);
         let mut bad_run: Option<(usize, usize, char)> = None;
-        for (i, c) in self.text.char_indices() {
+        let text = self.text;
+        let mut i = 0;
+        while let Some(&byte) = text.as_bytes().get(i) {
+            // Policies are nearly all ASCII: a character is decoded only where a byte is not.
+            let c = if byte.is_ascii() {
+                char::from(byte)
+            } else {
+                text.get(i..).and_then(|rest| rest.chars().next()).unwrap_or(char::REPLACEMENT_CHARACTER)
+            };
             if !allowed_char(c) {
                 bad_run = match bad_run {
                     Some((start, count, first)) => Some((start, count + 1, first)),
@@ -106,19 +114,20 @@ impl<'t> Reader<'t> {
             } else if let Some(run) = bad_run.take() {
                 self.bad_characters(run, i);
             }
-            if in_string {
+            let counted = if in_string {
                 match c {
                     _ if escaped => escaped = false,
                     '\\' => escaped = true,
                     '"' => in_string = false,
                     _ => {}
                 }
-            } else if c == '"' {
-                in_string = true;
-            } else if matches!(c, ' ' | '\t' | '\n' | '\r') {
-                continue;
-            }
-            length += 1;
+                true
+            } else {
+                in_string = c == '"';
+                !matches!(c, ' ' | '\t' | '\n' | '\r')
+            };
+            length += usize::from(counted);
+            i += c.len_utf8();
         }
         if let Some(run) = bad_run {
             self.bad_characters(run, self.text.len());
