@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Seeds the cargo-fuzz corpora (fuzz/corpus/TARGET/) from the repository's real policies:
-# fixtures/, grammar/examples/ and, when present, ../shared/data/{digiusher-iac,onboarding-guides}.
+# fixtures/ (DigiUsher's onboarding policies included) and grammar/examples/.
 # usage: scripts/fuzz-seed.sh
 #   oci_statement  one statement per file (every statement line of the text policies)
 #   oci_document   every text policy and JSON file
@@ -24,9 +24,6 @@ put() {
 }
 
 dirs=(fixtures grammar/examples)
-for shared in ../shared/data/digiusher-iac ../shared/data/onboarding-guides; do
-  [ -d "$shared" ] && dirs+=("$shared")
-done
 
 count=0
 # The larger JSON files under fixtures/ (a SARIF schema, signing vectors) are not policies.

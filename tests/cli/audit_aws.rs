@@ -1,6 +1,6 @@
 //! `grantlint audit aws` against a real IAM implementation: moto's server (`moto_server` from the
 //! test virtualenv, beside `GRANTLINT_PYTHON`), seeded through the IAM API with boto3
-//! (`tests/aws_server/seed.py`: DigiUsher's role from `../shared/data/digiusher-iac/`, broken
+//! (`tests/aws_server/seed.py`: DigiUsher's role from `fixtures/digiusher/digiusher-iac/`, broken
 //! variants of it, the legacy onboarding's IAM user), behind a proxy that records every request
 //! and injects faults (`tests/aws_server/proxy.py`). `scripts/test.sh` installs both.
 

@@ -2,7 +2,7 @@
 //! verifies every request's signature with the registered public key, paginates two items a page
 //! with `+ / =` page tokens, injects 429/500 faults and logs every request.
 //!
-//! The tenancy is DigiUsher's onboarding (the policies of `../shared/data/digiusher-iac/`), then
+//! The tenancy is DigiUsher's onboarding (the policies of `fixtures/digiusher/digiusher-iac/`), then
 //! broken variants of it. The server needs Python with `cryptography` (`GRANTLINT_PYTHON`, else
 //! `python3`; `scripts/test.sh` sets one up).
 

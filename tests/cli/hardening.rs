@@ -1,13 +1,12 @@
 //! Hardening: grantlint never panics on damaged policies, every finding's span can slice its file,
 //! and a parallel directory walk reports in the same order every time.
 //!
-//! The mutation test takes every real policy in the repository (and in `../shared/data` when it
-//! is there) and damages it the ways files really get damaged (flipped bytes, stray quotes and
+//! The mutation test takes every real policy in the repository and damages it the ways files really get damaged (flipped bytes, stray quotes and
 //! braces, escapes, NUL, multi-byte characters, truncation, duplicated and spliced ranges) with a
 //! fixed seed, so a failure reproduces exactly. The cargo-fuzz targets under `fuzz/` explore
 //! further; this test is the bounded version that runs with every `cargo test`.
 
-use crate::support::{SHARED, grantlint, repo_root};
+use crate::support::{grantlint, repo_root};
 use grantlint::input::Input;
 use grantlint::lint::{self, Options};
 use grantlint::profile::Profile;
@@ -16,9 +15,8 @@ use grantlint::source::SourceFile;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-/// Directories whose files are mutated; the shared ones are used when present.
+/// Directories whose files are mutated (DigiUsher's onboarding policies are under `fixtures/`).
 const SEED_DIRS: &[&str] = &["fixtures", "grammar/examples"];
-const SHARED_SEED_DIRS: &[&str] = &["digiusher-iac", "onboarding-guides"];
 /// The extensions `grantlint check` reads in a walk.
 const POLICY_EXTENSIONS: &[&str] = &["policy", "oci", "json", "txt"];
 /// Larger files under `fixtures/` are test data for other modules (a SARIF schema, signing
@@ -156,9 +154,8 @@ fn mutate(bytes: &mut Vec<u8>, other: &[u8], rng: &mut Rng) {
 
 fn seed_files() -> Vec<PathBuf> {
     let root = repo_root();
-    let shared = SHARED_SEED_DIRS.iter().map(|d| root.join(SHARED).join(d)).filter(|d| d.is_dir());
     let mut files = Vec::new();
-    for dir in SEED_DIRS.iter().map(|d| root.join(d)).chain(shared) {
+    for dir in SEED_DIRS.iter().map(|d| root.join(d)) {
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
             let entry = entry.expect("a readable seed directory");
             let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or("");

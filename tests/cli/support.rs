@@ -60,8 +60,9 @@ fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
     }
 }
 
-/// The shared data directory beside the checkout, as a path relative to the repository root.
-pub const SHARED: &str = "../shared/data";
+/// DigiUsher's public onboarding policies (`fixtures/digiusher/README.md` names their sources), as a
+/// path relative to the repository root.
+pub const SHARED: &str = "fixtures/digiusher";
 
 pub fn sorted_entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
