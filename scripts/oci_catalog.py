@@ -3,6 +3,10 @@
 
 Usage: oci_catalog.py WHEEL_OR_UNPACKED_DIR OUT_DIR
 
+Two sources are merged: Oracle's permission mapping in the `oci-policy-analysis` wheel (below),
+and OUT_DIR/doc-catalog.tsv, the types and families Oracle documents that the mapping lacks,
+each with the URL it comes from (curated by hand; see that file's header).
+
 The input is the PyPI wheel of `oci-policy-analysis` (UPL-1.0), either the .whl file itself
 or the directory it was unzipped into. The per-service JSON files under
 oci_policy_analysis/application/core/resources/permissions/ map every resource type to the
@@ -22,6 +26,12 @@ Conservative choices, each recorded as a '#' comment line in the output:
   * a family listed as a member of another family is replaced by its own members.
 Permissions are upper-cased and each verb's list is de-duplicated; a permission the source
 lists under two verbs of one type is kept under both, as listed.
+
+Documented entries are merged after the mapping: a family the mapping lacks is added; a family
+it has gains the documented members; a member neither source defines becomes a type with '?'
+permissions (none listed) and the family's source; a documented type row the mapping already
+defines is an error, so the curated file shrinks as the mapping grows. Merged rows carry their
+source URL in a last column.
 
 If OUT_DIR holds data-exposing.tsv, every name in it is checked against the new catalog.
 Standard library only; the output depends on the input alone (byte-identical on re-run).
@@ -231,16 +241,105 @@ def build(resources: dict, families: dict):
 # ---------------------------------------------------------------- output
 
 
-def render(meta: dict, types, fams, aliases, comments) -> str:
-    cell = lambda perms: ",".join(perms) if perms else "-"  # noqa: E731
+# ---------------------------------------------------------------- documented entries
+
+DOC_FILE = "doc-catalog.tsv"
+UNLISTED = "?"  # the documentation lists no permissions for this verb
+
+
+def read_doc_catalog(path: Path) -> tuple[dict, dict]:
+    """{name: (columns or None, source)} for types, {name: (members, source)} for families."""
+    types: dict[str, tuple] = {}
+    fams: dict[str, tuple] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        where = f"{path}:{number}"
+        if cols[0] == "family" and len(cols) == 4:
+            _, name, members, source = cols
+            members_list = [m for m in members.split(",") if m]
+            for m in members_list:
+                check_name("member", m)
+            target, value = fams, (members_list, source)
+        elif cols[0] == "type" and len(cols) == 7:
+            name, source = cols[1], cols[6]
+            verbs = cols[2:6]
+            if all(v == UNLISTED for v in verbs):
+                value = (None, source)
+            elif UNLISTED in verbs:
+                raise CatalogError(f"{where}: list every verb's permissions, or none ('?' in all four)")
+            else:
+                columns = [[] if v == "-" else v.split(",") for v in verbs]
+                for perm in (p for c in columns for p in c):
+                    if not PERMISSION_RE.fullmatch(perm):
+                        raise CatalogError(f"{where}: unexpected permission {perm!r}")
+                value = (columns, source)
+            target = types
+        else:
+            raise CatalogError(f"{where}: expected a family (4 columns) or type (7 columns) row")
+        check_name(cols[0], name)
+        if not source.startswith("https://"):
+            raise CatalogError(f"{where}: the source must be an https URL")
+        if name in types or name in fams:
+            raise CatalogError(f"{where}: {name} listed twice")
+        target[name] = value
+    return types, fams
+
+
+def merge_documented(types, fams, aliases, doc_types, doc_fams):
+    """Adds the documented entries; returns {name: source} for every row they add or extend."""
+    sources: dict[str, str] = {}
+    comments: list[str] = []
+    for name, (columns, source) in sorted(doc_types.items()):
+        if name in types or name in fams or name in aliases:
+            raise CatalogError(f"{DOC_FILE}: {name} is already in the mapping; remove it from {DOC_FILE}")
+        types[name] = columns
+        sources[name] = source
+    for name, (members, source) in sorted(doc_fams.items()):
+        if name in types or name in aliases:
+            raise CatalogError(f"{DOC_FILE}: family {name} is a type in the mapping")
+        for member in members:
+            if member in fams or member == ALL_RESOURCES:
+                raise CatalogError(f"{DOC_FILE}: family {name} lists the family {member}")
+            if member not in types and aliases.get(member) not in types:
+                types[member] = None
+                sources[member] = source
+        if name in fams:
+            added = sorted(set(members) - set(fams[name]))
+            comments.append(f"# extended: {name} + {','.join(added)} ({source})")
+            fams[name] = sorted(set(fams[name]) | set(members))
+        else:
+            fams[name] = sorted(set(members))
+        sources[name] = source
+    return sources, comments
+
+
+# ---------------------------------------------------------------- output
+
+
+def render(meta: dict, types, fams, aliases, comments, sources) -> str:
+    def cell(perms):
+        return ",".join(perms) if perms else "-"
+
+    def type_row(name):
+        columns = types[name]
+        cells = [UNLISTED] * 4 if columns is None else [cell(c) for c in columns]
+        return "\t".join(["type", name, *cells, *([sources[name]] if name in sources else [])])
+
+    def family_row(name):
+        return "\t".join(["family", name, ",".join(fams[name]), *([sources[name]] if name in sources else [])])
+
     lines = [
-        f"# source: PyPI oci-policy-analysis {meta['version']} ({meta['license']}), {PERMISSIONS_DIR}/*.json",
-        "# columns: family<TAB>name<TAB>member,member,...  |  "
-        "type<TAB>name<TAB>inspect<TAB>read<TAB>use<TAB>manage  |  alias<TAB>alias-name<TAB>canonical-name",
+        f"# source: PyPI oci-policy-analysis {meta['version']} ({meta['license']}), {PERMISSIONS_DIR}/*.json;"
+        f" rules/oci/{DOC_FILE} (Oracle documentation, a URL per row)",
+        "# columns: family<TAB>name<TAB>member,member,...[<TAB>source]  |  "
+        "type<TAB>name<TAB>inspect<TAB>read<TAB>use<TAB>manage[<TAB>source]  |  alias<TAB>alias-name<TAB>canonical-name",
+        f"# '{UNLISTED}': the documentation lists no permissions (the verb alone judges the grant)",
         *comments,
     ]
-    lines += [f"family\t{name}\t{','.join(fams[name])}" for name in sorted(fams)]
-    lines += ["\t".join(["type", name, *map(cell, types[name])]) for name in sorted(types)]
+    lines += [family_row(name) for name in sorted(fams)]
+    lines += [type_row(name) for name in sorted(types)]
     lines += [f"alias\t{alias}\t{aliases[alias]}" for alias in sorted(aliases)]
     return "\n".join(lines) + "\n"
 
@@ -248,7 +347,7 @@ def render(meta: dict, types, fams, aliases, comments) -> str:
 def summarize(types, fams, aliases, notes) -> None:
     tier: dict[str, dict[str, list[str]]] = {}
     for name, columns in types.items():
-        for verb, perms in zip(VERBS, columns):
+        for verb, perms in zip(VERBS, columns or []):
             level = "read" if verb in ("inspect", "read") else "write"
             for perm in perms:
                 tier.setdefault(perm, {}).setdefault(level, []).append(f"{name}:{verb}")
@@ -276,7 +375,7 @@ def summarize(types, fams, aliases, notes) -> None:
 
 def check_data_exposing(path: Path, types, fams) -> list[str]:
     """Names in data-exposing.tsv that the catalog does not define."""
-    perms = {p for columns in types.values() for perms in columns for p in perms}
+    perms = {p for columns in types.values() for perms in columns or [] for p in perms}
     problems = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line or line.startswith("#"):
@@ -301,13 +400,19 @@ def main(argv: list[str]) -> int:
         meta, jsons = read_source(source)
         resources, families = merge(jsons)
         types, fams, aliases, comments, notes = build(resources, families)
+        doc_path = out_dir / DOC_FILE
+        sources: dict[str, str] = {}
+        if doc_path.exists():
+            doc_types, doc_fams = read_doc_catalog(doc_path)
+            sources, doc_comments = merge_documented(types, fams, aliases, doc_types, doc_fams)
+            comments = sorted(set(comments) | set(doc_comments))
     except (CatalogError, ValueError, zipfile.BadZipFile) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / "catalog.tsv"
     with open(out, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(render(meta, types, fams, aliases, comments))
+        fh.write(render(meta, types, fams, aliases, comments, sources))
     print(f"wrote {out} from oci-policy-analysis {meta['version']} ({len(jsons)} files)", file=sys.stderr)
     summarize(types, fams, aliases, notes)
     exposing = out_dir / "data-exposing.tsv"

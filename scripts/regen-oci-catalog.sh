@@ -5,8 +5,9 @@
 # usage: scripts/regen-oci-catalog.sh VERSION      (run from the repository root)
 #
 # The wheel requires Python >= 3.12 to install, but it is only downloaded and unzipped here,
-# so any Python 3.11+ with pip works. rules/oci/data-exposing.tsv is hand-curated; the
-# generator checks that every name in it still exists in the new catalog.
+# so any Python 3.11+ with pip works. rules/oci/doc-catalog.tsv (types and families Oracle's
+# documentation adds, a source URL each) is merged in; rules/oci/data-exposing.tsv is
+# hand-curated, and the generator checks that every name in it still exists in the new catalog.
 set -eu
 
 if [ "$#" -ne 1 ] || [ -z "$1" ]; then

@@ -1,13 +1,13 @@
 //! OCI resource types, families and the permissions each verb adds, from `rules/oci/`.
 //!
-//! `catalog.tsv` is generated from Oracle's published permission mapping
-//! (`scripts/regen-oci-catalog.sh`); `extra-types.tsv` and `data-exposing.tsv` are curated.
+//! `catalog.tsv` is generated (`scripts/regen-oci-catalog.sh`) from Oracle's published permission
+//! mapping merged with `doc-catalog.tsv`, the types and families Oracle's documentation adds, each
+//! with its source; `data-exposing.tsv` is curated.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const CATALOG: &str = include_str!("../../rules/oci/catalog.tsv");
-const EXTRA_TYPES: &str = include_str!("../../rules/oci/extra-types.tsv");
 const DATA_EXPOSING: &str = include_str!("../../rules/oci/data-exposing.tsv");
 
 /// What a resource-type word in a statement names.
@@ -41,10 +41,10 @@ impl OciCatalog {
     /// The catalog compiled into this binary, parsed on first use.
     pub fn get() -> &'static OciCatalog {
         static CATALOG_CELL: OnceLock<OciCatalog> = OnceLock::new();
-        CATALOG_CELL.get_or_init(|| OciCatalog::parse(CATALOG, EXTRA_TYPES, DATA_EXPOSING))
+        CATALOG_CELL.get_or_init(|| OciCatalog::parse(CATALOG, DATA_EXPOSING))
     }
 
-    fn parse(catalog: &'static str, extra: &'static str, exposing: &'static str) -> Self {
+    fn parse(catalog: &'static str, exposing: &'static str) -> Self {
         let mut this = OciCatalog {
             source: catalog.lines().next().and_then(|l| l.strip_prefix("# source: ")).unwrap_or("unknown"),
             families: HashMap::new(),
@@ -56,10 +56,11 @@ impl OciCatalog {
         for line in data_lines(catalog) {
             let cols: Vec<&str> = line.split('\t').collect();
             match cols.as_slice() {
-                ["family", name, members] => {
+                // A trailing column, where present, is the row's documentation source.
+                ["family", name, members, ..] => {
                     this.families.insert(name, members.split(',').filter(|m| !m.is_empty()).collect());
                 }
-                ["type", name, inspect, read, use_, manage] => {
+                ["type", name, inspect, read, use_, manage, ..] => {
                     this.types.insert(name, ());
                     for (column, level) in [
                         (inspect, PermissionLevel::Read),
@@ -67,7 +68,8 @@ impl OciCatalog {
                         (use_, PermissionLevel::Write),
                         (manage, PermissionLevel::Write),
                     ] {
-                        for perm in column.split(',').filter(|p| !p.is_empty() && *p != "-") {
+                        // `-`: the verb adds nothing; `?`: the documentation lists nothing.
+                        for perm in column.split(',').filter(|p| !p.is_empty() && *p != "-" && *p != "?") {
                             // A permission any verb beyond read adds is not read-only anywhere.
                             let entry = this.permissions.entry(perm).or_insert(level);
                             if level == PermissionLevel::Write {
@@ -80,11 +82,6 @@ impl OciCatalog {
                     this.aliases.insert(alias, canonical);
                 }
                 _ => {}
-            }
-        }
-        for line in data_lines(extra) {
-            if let Some(name) = line.split('\t').next() {
-                this.types.insert(name, ());
             }
         }
         for line in data_lines(exposing) {
@@ -125,6 +122,32 @@ impl OciCatalog {
         }
     }
 
+    /// The known type or family `word` most likely stands for: its plural (`drg-attachment`), its
+    /// singular, or a name one or two edits away. `None` when nothing is close.
+    pub fn suggest(&self, word: &str) -> Option<&'static str> {
+        let lower = word.to_ascii_lowercase();
+        let known = |candidate: &str| {
+            let family = || self.families.get_key_value(candidate).map(|(k, _)| *k);
+            self.types.get_key_value(candidate).map(|(k, _)| *k).or_else(family)
+        };
+        let y_plural = lower.strip_suffix('y').map(|stem| format!("{stem}ies")).unwrap_or_default();
+        let plurals = [format!("{lower}s"), format!("{lower}es"), y_plural];
+        if let Some(found) = plurals.iter().find_map(|p| known(p.as_str())) {
+            return Some(found);
+        }
+        if let Some(found) = lower.strip_suffix('s').and_then(known) {
+            return Some(found);
+        }
+        let max = if lower.len() > 6 { 2 } else { 1 };
+        self.types
+            .keys()
+            .chain(self.families.keys())
+            .map(|name| (edit_distance(&lower, name, max), *name))
+            .filter(|(d, _)| *d <= max)
+            .min()
+            .map(|(_, name)| name)
+    }
+
     pub fn permission(&self, name: &str) -> Option<PermissionLevel> {
         self.permissions.get(name.to_ascii_uppercase().as_str()).copied()
     }
@@ -139,6 +162,31 @@ impl OciCatalog {
         };
         self.data_exposing.get(key.as_str()).copied()
     }
+}
+
+/// Levenshtein distance between ASCII names, or `max + 1` once it exceeds `max`.
+fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut current = Vec::with_capacity(b.len() + 1);
+        current.push(i + 1);
+        let mut left = i + 1;
+        // `pair` is (previous[j], previous[j + 1]): substitution and deletion costs.
+        for (pair, &cb) in previous.windows(2).zip(b) {
+            let (diagonal, up) = (pair.first().copied().unwrap_or(0), pair.get(1).copied().unwrap_or(0));
+            left = (diagonal + usize::from(ca != cb)).min(up + 1).min(left + 1);
+            current.push(left);
+        }
+        if current.iter().min().is_some_and(|&m| m > max) {
+            return max + 1;
+        }
+        previous = current;
+    }
+    previous.last().copied().unwrap_or(max + 1)
 }
 
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
@@ -160,6 +208,48 @@ mod tests {
         assert_eq!(c.resource("ALL-RESOURCES"), Some(Resource::AllResources));
         assert_eq!(c.resource("bukkets"), None);
         assert_eq!(c.resource("identity-family"), None);
+        // from Oracle's documentation, not the package mapping
+        assert_eq!(c.resource("usage-reports"), Some(Resource::Type));
+        assert!(matches!(c.resource("opsi-family"), Some(Resource::Family(m)) if m.contains(&"opsi-host-insights")));
+        assert!(matches!(c.resource("database-family"), Some(Resource::Family(m)) if m.contains(&"vmclusters")));
+        assert!(matches!(c.resource("ai-service-vision-family"), Some(Resource::Family(_))));
+    }
+
+    /// Every row of `doc-catalog.tsv` is in the compiled catalog: the regeneration merged it.
+    #[test]
+    fn documented_entries_are_merged() {
+        let c = OciCatalog::get();
+        let doc = include_str!("../../rules/oci/doc-catalog.tsv");
+        let mut rows = 0;
+        for line in data_lines(doc) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let source = cols.last().copied().unwrap_or("");
+            assert!(source.starts_with("https://"), "{line}");
+            match cols.as_slice() {
+                ["family", name, members, _] => {
+                    let Some(Resource::Family(merged)) = c.resource(name) else { panic!("{name} is not a family") };
+                    for member in members.split(',').filter(|m| !m.is_empty()) {
+                        assert!(merged.contains(&member) && c.resource(member).is_some(), "{name}: {member}");
+                    }
+                }
+                ["type", name, ..] => assert_eq!(c.resource(name), Some(Resource::Type), "{name}"),
+                _ => panic!("malformed row: {line}"),
+            }
+            rows += 1;
+        }
+        assert!(rows > 20, "{rows}");
+    }
+
+    #[test]
+    fn suggestions_for_unknown_names() {
+        let c = OciCatalog::get();
+        assert_eq!(c.suggest("drg-attachment"), Some("drg-attachments"));
+        assert_eq!(c.suggest("drg-route-distribution"), Some("drg-route-distributions"));
+        assert_eq!(c.suggest("Tag-Namespace"), Some("tag-namespaces"));
+        assert_eq!(c.suggest("certificate-authority-bundle"), Some("certificate-authority-bundles"));
+        assert_eq!(c.suggest("instance-familly"), Some("instance-family"));
+        assert_eq!(c.suggest("virtual-network-familys"), Some("virtual-network-family"));
+        assert_eq!(c.suggest("completely-unrelated-words"), None);
     }
 
     #[test]

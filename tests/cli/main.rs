@@ -9,5 +9,6 @@ mod formats;
 mod hardening;
 mod iac;
 mod oci;
+mod oci_corpus;
 mod precommit;
 mod support;

@@ -284,6 +284,20 @@ pub enum Condition<'a> {
         negated: bool,
         variable: Token<'a>,
     },
+    /// `sets-intersect(a, b)`: true when the two sets share a member (tag-based access control).
+    Function {
+        span: Span,
+        name: Token<'a>,
+        args: [Operand<'a>; 2],
+    },
+}
+
+/// An argument of a condition function: a (possibly multi-valued) variable or a list of values.
+#[derive(Clone, Debug)]
+pub enum Operand<'a> {
+    Variable(Token<'a>),
+    /// `('a', 'b')`
+    Set(Vec<Value<'a>>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -75,8 +75,8 @@ pub fn read_text<'f>(text: &'f str, name: Option<String>) -> PolicySource<'f> {
 }
 
 /// Reads the JSON shapes OCI statements come in: an array of statements, an API `Policy` object
-/// (`{"name", "statements": [...]}`), or `oci iam policy get|list` output (`{"data": …}`).
-/// `None` when the JSON is none of these.
+/// (`{"name", "statements": [...]}`), `oci iam policy get|list` output (`{"data": …}`), or an OCI
+/// Landing Zone IAM configuration (below). `None` when the JSON is none of these.
 pub fn read_json<'f>(value: &Value<'f>, text: &'f str) -> Option<Vec<PolicySource<'f>>> {
     match value {
         Value::Array(array) if array.elements.iter().all(|e| matches!(e, Value::StringLit(_))) => {
@@ -85,20 +85,35 @@ pub fn read_json<'f>(value: &Value<'f>, text: &'f str) -> Option<Vec<PolicySourc
         Value::Object(object) => {
             if let Some(data) = object.get("data") {
                 return match &data.value {
-                    Value::Array(items) => items.elements.iter().map(|item| policy_object(item, text)).collect(),
-                    item => policy_object(item, text).map(|p| vec![p]),
+                    Value::Array(items) => items.elements.iter().map(|item| policy_object(item, None, text)).collect(),
+                    item => policy_object(item, None, text).map(|p| vec![p]),
                 };
             }
-            policy_object(value, text).map(|p| vec![p])
+            if let Some(config) = object.get("policies_configuration") {
+                return landing_zone_policies(&config.value, text);
+            }
+            policy_object(value, None, text).map(|p| vec![p])
         }
         _ => None,
     }
 }
 
-fn policy_object<'f>(value: &Value<'f>, text: &'f str) -> Option<PolicySource<'f>> {
+/// The `policies_configuration` of Oracle's OCI Landing Zone IAM module
+/// (github.com/oci-landing-zones/terraform-oci-modules-iam, `policies/`), the input format of its
+/// `*.auto.tfvars.json` and JSON configurations: `{"supplied_policies": {"KEY": {"name",
+/// "statements": [...]}}}`. Each entry is one policy, named by its `name` (else its key).
+fn landing_zone_policies<'f>(config: &Value<'f>, text: &'f str) -> Option<Vec<PolicySource<'f>>> {
+    let Value::Object(config) = config else { return None };
+    let Value::Object(supplied) = &config.get("supplied_policies")?.value else { return None };
+    let policies: Vec<PolicySource> =
+        supplied.properties.iter().filter_map(|p| policy_object(&p.value, Some(p.name.as_str()), text)).collect();
+    (!policies.is_empty()).then_some(policies)
+}
+
+fn policy_object<'f>(value: &Value<'f>, key: Option<&str>, text: &'f str) -> Option<PolicySource<'f>> {
     let Value::Object(object) = value else { return None };
     let statements = object.get("statements")?;
-    let name = object.get_string("name").map(|s| s.value.to_string());
+    let name = object.get_string("name").map(|s| s.value.to_string()).or_else(|| key.map(str::to_string));
     let mut policy = statements_array(name, &statements.value, text);
     policy.span = json::value_span(value);
     Some(policy)
@@ -173,6 +188,14 @@ mod tests {
         assert_eq!(policies[1].errors.len(), 1);
         let array = r#"["Allow group A to read buckets in tenancy"]"#;
         assert_eq!(read_json(&json::parse(array).unwrap(), array).unwrap().len(), 1);
+        let landing_zone = r#"{"compartments_configuration": {}, "policies_configuration": {"supplied_policies": {
+            "PCY-A": {"name": "pcy-a", "statements": ["allow group A to read buckets in tenancy"]},
+            "PCY-B": {"statements": ["allow group B to read buckets in tenancy", "x"]}}}}"#;
+        let policies = read_json(&json::parse(landing_zone).unwrap(), landing_zone).unwrap();
+        let names: Vec<_> = policies.iter().map(|p| (p.name.as_deref(), p.statements.len())).collect();
+        assert_eq!(names, [(Some("pcy-a"), 1), (Some("PCY-B"), 2)]);
+        let no_policies = r#"{"policies_configuration": {"enable_cis_benchmark_checks": "true"}}"#;
+        assert!(read_json(&json::parse(no_policies).unwrap(), no_policies).is_none());
         let aws = r#"{"Version": "2012-10-17", "Statement": []}"#;
         assert!(read_json(&json::parse(aws).unwrap(), aws).is_none());
     }

@@ -362,7 +362,7 @@ fn deny_body(i: In) -> Res<StatementKind> {
 /// `grant = subject , grant_action , "in" , location , [ where_clause ]`
 fn grant(i: In) -> Res<Grant> {
     let (i, subject) = subject(i)?;
-    let (i, action) = grant_action(i)?;
+    let (i, action) = grant_action(i).map_err(|e| glued_to(&subject, i).unwrap_or(e))?;
     let (i, _) = kw("in")(i)?;
     let (i, location) = location(i)?;
     let (i, condition) = where_clause(i)?;
@@ -380,6 +380,13 @@ fn end_of_statement(i: In) -> Res<()> {
         return Err(fatal(&i, "OCI statements have no terminator", "remove the `;`"));
     }
     reject_comment(&i)?;
+    if kw("where")(i).is_ok() {
+        return Err(fatal(
+            &i,
+            "a second `where`: a statement has one condition clause",
+            "combine the conditions in one clause: `where all {<first>, <second>}`",
+        ));
+    }
     if kw("and")(i).is_ok() || kw("or")(i).is_ok() {
         return Err(fatal(
             &i,
@@ -404,6 +411,28 @@ fn reject_comment(i: &In) -> Result<(), nom::Err<Error>> {
 
 // ---------- subjects ----------
 
+/// `…, admin-groupto use vnics`: the subject's last name swallowed the `to` after it. Only an
+/// unquoted name that ends in `to` right where the subject ends, before a verb, qualifies.
+fn glued_to<'a>(subject: &Subject<'a>, rest: In<'a>) -> Option<nom::Err<Error>> {
+    let last = match &subject.kind {
+        SubjectKind::Group(names) | SubjectKind::DynamicGroup(names) => match names.last()? {
+            Principal::Name { name, .. } => name.text,
+            Principal::Id(_) => return None,
+        },
+        SubjectKind::Service(words) | SubjectKind::Resource(words) => words.last()?.text,
+        SubjectKind::AnyUser | SubjectKind::AnyGroup => return None,
+    };
+    let ends_in_to = last.len() > 2 && last.get(last.len() - 2..).is_some_and(|t| t.eq_ignore_ascii_case("to"));
+    let ends_here = last.as_ptr().wrapping_add(last.len()) == rest.fragment().as_ptr();
+    if !ends_in_to || !ends_here || (verb(rest).is_err() && char_tok('{', "")(rest).is_err()) {
+        return None;
+    }
+    let mut e = Error::at(rest.location_offset() - 2);
+    e.message = Some("missing space before `to`: the last name of the subject runs into it");
+    e.help = Some("put a space between the name and `to`");
+    Some(nom::Err::Failure(e))
+}
+
 /// `subject = "group" principal_list | "dynamic-group" principal_list | "service" … | "any-user" | "any-group" | "resource" …`
 fn subject(i: In) -> Res<Subject> {
     let start = ws(i);
@@ -419,7 +448,7 @@ fn subject(i: In) -> Res<Subject> {
         alt((
             (kw("group"), cut(principal_list)).map(|(_, p)| SubjectKind::Group(p)),
             (kw("dynamic-group"), cut(principal_list)).map(|(_, p)| SubjectKind::DynamicGroup(p)),
-            (kw("service"), cut(comma_list(word))).map(|(_, s)| SubjectKind::Service(s)),
+            (kw("service"), cut(comma_list(service_name))).map(|(_, s)| SubjectKind::Service(s)),
             kw("any-user").map(|_| SubjectKind::AnyUser),
             kw("any-group").map(|_| SubjectKind::AnyGroup),
             (kw("resource"), cut(resource_principal)).map(|(_, r)| SubjectKind::Resource(r)),
@@ -427,6 +456,11 @@ fn subject(i: In) -> Res<Subject> {
     )
     .parse(start)?;
     Ok((rest, Subject { span: span(&start, &rest), kind }))
+}
+
+/// `service_name = word | string`: `objectstorage-us-ashburn-1`, `'cloudguard'`.
+fn service_name(i: In) -> Res<Token> {
+    expect("a service name", alt((string, word))).parse(i)
 }
 
 /// `"resource" , word , [ word ]`; the optional second word is never the `to` of the action nor the
@@ -640,9 +674,12 @@ fn close_group(i: In) -> Res<Span> {
     char_tok('}', "`,` or `}`")(at)
 }
 
-/// `condition = variable op value | variable ["not"] "in" (…) | … | ["!"|"not"] variable`
+/// `condition = function_call | variable op value | variable ["not"] "in" (…) | … | ["!"|"not"] variable`
 fn condition(i: In) -> Res<Condition> {
     let start = ws(i);
+    if let Some(call) = function_call(start) {
+        return call;
+    }
     let (after_neg, negated) = match char_tok('!', "")(start) {
         Ok((rest, _)) => (rest, true),
         Err(_) => match kw("not")(start) {
@@ -668,6 +705,50 @@ fn condition(i: In) -> Res<Condition> {
     };
     let (rest, values) = cut(|x| operands(op, x)).parse(rest)?;
     Ok((rest, Condition::Compare { span: span(&start, &rest), variable, op, values }))
+}
+
+/// The condition functions Oracle documents; see `function_call` in the grammar.
+const CONDITION_FUNCTIONS: [&str; 1] = ["sets-intersect"];
+
+/// `function_call = function_name , "(" , operand , "," , operand , ")"`; `None` when the
+/// condition does not start with a name followed by `(`.
+fn function_call(start: In) -> Option<Res<Condition>> {
+    let (rest, name) = word(start).ok()?;
+    if name.text.contains('.') || !ws(rest).fragment().starts_with('(') {
+        return None;
+    }
+    if !CONDITION_FUNCTIONS.iter().any(|f| name.eq_ignore_case(f)) {
+        return Some(Err(fatal(
+            &start,
+            "unknown condition function",
+            "OCI's condition function is `sets-intersect(<set>, <set>)`; other conditions are `variable = 'value'`",
+        )));
+    }
+    Some(
+        cut(function_args)
+            .parse(rest)
+            .map(|(rest, args)| (rest, Condition::Function { span: span(&start, &rest), name, args })),
+    )
+}
+
+fn function_args(i: In) -> Res<[Operand; 2]> {
+    let (i, _) = char_tok('(', "`(`")(i)?;
+    let (i, first) = operand(i)?;
+    let (i, _) = char_tok(',', "`,`")(i)?;
+    let (i, second) = operand(i)?;
+    let (i, _) = char_tok(')', "`)`")(i)?;
+    Ok((i, [first, second]))
+}
+
+/// `operand = variable | "(" , value , { "," , value } , ")"`
+fn operand(i: In) -> Res<Operand> {
+    let at = ws(i);
+    if let Ok((rest, _)) = char_tok('(', "`(`")(at) {
+        let (rest, values) = comma_list(value).parse(rest)?;
+        let (rest, _) = char_tok(')', "`,` or `)`")(rest)?;
+        return Ok((rest, Operand::Set(values)));
+    }
+    expect("a variable or a list of values `('a', 'b')`", variable).map(Operand::Variable).parse(at)
 }
 
 /// `variable = var_part , { "." , var_part }`: a dotted name such as `target.bucket.name`.
@@ -840,7 +921,7 @@ fn cross_grant_tail<'a>(
     endorse: bool,
 ) -> Res<'a, CrossGrant<'a>> {
     let scope: for<'b> fn(In<'b>) -> Res<'b, Scope<'b>> = if endorse { endorse_scope } else { admit_scope };
-    let (i, action) = xt_action(i)?;
+    let (i, action) = xt_action(i).map_err(|e| glued_to(&subject, i).unwrap_or(e))?;
     let (i, _) = kw("in")(i)?;
     let scope_start = ws(i);
     let (i, first_scope) = scope(i)?;

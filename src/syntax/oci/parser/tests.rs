@@ -66,6 +66,7 @@ const PRODUCTION_EXAMPLES: &[(&str, &str)] = &[
     ("subject", "Allow any-user to read buckets in tenancy"),
     ("principal_list", "Allow group id ocid1.group.oc1..aaaa, id ocid1.group.oc1..bbbb to read buckets in tenancy"),
     ("principal_name", "Allow group 'Default'/'Auditors' to read buckets in tenancy"),
+    ("service_name", "Allow service 'cloudguard', objectstorage-us-ashburn-1 to read all-resources in tenancy"),
     ("verb_and_type", "Allow group A to inspect all-resources in tenancy"),
     ("verb", "Allow group A to use buckets in tenancy"),
     ("resource_type", "Allow group A to manage object-family in tenancy"),
@@ -81,6 +82,18 @@ const PRODUCTION_EXAMPLES: &[(&str, &str)] = &[
     (
         "condition",
         "Allow group A to read buckets in tenancy where request.operation not in ('ListBuckets', 'GetBucket')",
+    ),
+    (
+        "function_call",
+        "Allow group A to use vnics in compartment C where sets-intersect(target.resource.compartment.tag.ns.role, ('net'))",
+    ),
+    (
+        "function_name",
+        "Allow group A to read buckets in tenancy where any {SETS-INTERSECT(request.principal.group.tag.ns.k, target.resource.tag.ns.k)}",
+    ),
+    (
+        "operand",
+        "Allow group A to read buckets in tenancy where all {sets-intersect(target.resource.tag.ns.k, ('a', 'b')), request.region = 'iad'}",
     ),
     ("variable", "Allow group A to read buckets in tenancy where target.resource.tag.Ops.Env = 'prod'"),
     ("value", "Allow group A to read buckets in tenancy where target.bucket.name = /prod-*/"),
