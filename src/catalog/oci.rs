@@ -261,6 +261,11 @@ mod tests {
         // listed under both read and use of one type: not read-only
         assert_eq!(c.permission("MGMT_AGENT_NAMED_CREDENTIAL_APPLY"), Some(PermissionLevel::Write));
         assert_eq!(c.permission("NOT_A_PERMISSION"), None);
+        // listed by Oracle's documentation (doc-catalog.tsv), not the package mapping
+        assert_eq!(c.permission("NOSQL_TABLE_READ"), Some(PermissionLevel::Read));
+        assert_eq!(c.permission("NOSQL_TABLE_ALTER"), Some(PermissionLevel::Write));
+        // a documented type without a permission list adds no permission at all
+        assert_eq!(c.permission("?"), None);
     }
 
     #[test]
@@ -279,6 +284,7 @@ mod tests {
         assert!(c.data_exposure("objects").is_some());
         assert!(c.data_exposure("all-resources").is_some());
         assert!(c.data_exposure("OBJECT_READ").is_some());
+        assert!(c.data_exposure("nosql-rows").is_some());
         assert!(c.data_exposure("buckets").is_none());
         assert!(c.data_exposure("metrics").is_none());
     }
