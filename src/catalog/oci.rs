@@ -249,6 +249,7 @@ mod tests {
         assert_eq!(c.suggest("certificate-authority-bundle"), Some("certificate-authority-bundles"));
         assert_eq!(c.suggest("instance-familly"), Some("instance-family"));
         assert_eq!(c.suggest("virtual-network-familys"), Some("virtual-network-family"));
+        assert_eq!(c.suggest("integration-instances"), Some("integration-instance"));
         assert_eq!(c.suggest("completely-unrelated-words"), None);
     }
 
