@@ -428,8 +428,9 @@ fn glued_to<'a>(subject: &Subject<'a>, rest: In<'a>) -> Option<nom::Err<Error>> 
         return None;
     }
     let mut e = Error::at(rest.location_offset() - 2);
-    e.message = Some("missing space before `to`: the last name of the subject runs into it");
-    e.help = Some("put a space between the name and `to`");
+    // A name that really ends in "to" (`Toronto read …`) lacks its `to` too; the message fits both.
+    e.message = Some("missing space before `to`: the subject's last name runs into it (or `to` is missing)");
+    e.help = Some("write `<name> to <verb> …`, with a space before `to`");
     Some(nom::Err::Failure(e))
 }
 
