@@ -286,6 +286,7 @@ mod tests {
         assert!(c.data_exposure("all-resources").is_some());
         assert!(c.data_exposure("OBJECT_READ").is_some());
         assert!(c.data_exposure("nosql-rows").is_some());
+        assert!(c.data_exposure("queues").is_some());
         assert!(c.data_exposure("buckets").is_none());
         assert!(c.data_exposure("metrics").is_none());
     }
