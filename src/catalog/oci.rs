@@ -265,6 +265,8 @@ mod tests {
         // listed by Oracle's documentation (doc-catalog.tsv), not the package mapping
         assert_eq!(c.permission("NOSQL_TABLE_READ"), Some(PermissionLevel::Read));
         assert_eq!(c.permission("NOSQL_TABLE_ALTER"), Some(PermissionLevel::Write));
+        assert_eq!(c.permission("ODMS_MIGRATION_READ"), Some(PermissionLevel::Read));
+        assert_eq!(c.permission("ODMS_JOB_ABORT"), Some(PermissionLevel::Write));
         // a documented type without a permission list adds no permission at all
         assert_eq!(c.permission("?"), None);
     }
