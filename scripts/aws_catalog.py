@@ -31,7 +31,7 @@ LEVELS = {  # accessLevel in iam-data -> one-letter code
 }
 READ_LEVELS = {"L", "R"}
 WRITE_LEVELS = {"W", "T", "P"}
-CLASSES = {"credential", "secret", "data"}
+CLASSES = {"credential", "secret", "data", "metadata"}
 COLUMNS = (
     "# columns: prefix<TAB>Action<TAB>level  "
     "(L=List R=Read W=Write T=Tagging,Write P=Permissions management,Write)"

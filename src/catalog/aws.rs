@@ -61,9 +61,15 @@ impl Level {
 /// What a sensitive read returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sensitivity {
+    /// Credentials or tokens that act as the customer: an error for a read-only vendor.
     Credential,
+    /// Secret or configuration values (environment variables, parameters, templates).
     Secret,
+    /// Customer data: object contents, log events, messages, query results, command output.
     Data,
+    /// Metadata that is sensitive without being a credential or data: who holds which
+    /// credential, and whether it is used.
+    Metadata,
 }
 
 impl Sensitivity {
@@ -72,6 +78,7 @@ impl Sensitivity {
             "credential" => Sensitivity::Credential,
             "secret" => Sensitivity::Secret,
             "data" => Sensitivity::Data,
+            "metadata" => Sensitivity::Metadata,
             _ => return None,
         })
     }
@@ -81,6 +88,7 @@ impl Sensitivity {
             Sensitivity::Credential => "credentials",
             Sensitivity::Secret => "secrets",
             Sensitivity::Data => "data",
+            Sensitivity::Metadata => "sensitive metadata",
         }
     }
 }
@@ -634,6 +642,19 @@ mod tests {
         assert_eq!(found.aws_level, Level::Write);
         assert_eq!(found.level(), Level::Read);
         assert_eq!(one(c, "compute-optimizer:UpdateEnrollmentStatus").level(), Level::Write);
+    }
+
+    /// Listing a resource's tags reads them; AWS labels a few `ListTagsForResource` Tagging or
+    /// Write, which the overrides correct, so no service's is judged a write.
+    #[test]
+    fn every_list_tags_for_resource_is_a_read() {
+        let c = AwsCatalog::get();
+        let listing: Vec<&Action> = c.actions.iter().filter(|a| a.name == "ListTagsForResource").collect();
+        assert!(listing.len() > 200, "{}", listing.len());
+        let writes: Vec<String> = listing.iter().filter(|a| !a.level().is_read_only()).map(|a| a.to_string()).collect();
+        assert!(writes.is_empty(), "{writes:?}");
+        assert_eq!(one(c, "route53globalresolver:ListTagsForResource").aws_level, Level::Write);
+        assert_eq!(one(c, "bcm-pricing-calculator:ListTagsForResource").level(), Level::List);
     }
 
     /// A wildcard judged read-only today is judged again against a refreshed catalog: a new

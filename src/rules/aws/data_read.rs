@@ -1,4 +1,4 @@
-use super::{flagged_actions, name_list, names_exactly};
+use super::{exposed_classes, flagged_actions, name_list, names_exactly};
 use crate::catalog::aws::{Action, Sensitivity};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Context, declare_rule};
@@ -36,11 +36,7 @@ declare_rule! {
 pub fn check(policy: &Policy, cx: &mut Context) {
     let sensitive_read = |a: &Action| a.level().is_read_only() && a.sensitive().is_some();
     for (pattern, reads) in flagged_actions(policy, cx, RULE.code, sensitive_read) {
-        let classes: Vec<Sensitivity> = [Sensitivity::Credential, Sensitivity::Secret, Sensitivity::Data]
-            .into_iter()
-            .filter(|class| reads.iter().any(|a| a.sensitive().is_some_and(|s| s.class == *class)))
-            .collect();
-        let exposes = classes.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" and ");
+        let exposes = exposed_classes(&reads);
         let (message, help) = match reads.first().and_then(|a| a.sensitive()) {
             Some(why) if names_exactly(pattern, &reads) => (
                 format!("`{}` is a read that exposes {exposes}: it {}", pattern.value, why.reason),
@@ -57,7 +53,7 @@ pub fn check(policy: &Policy, cx: &mut Context) {
             }
         };
         let mut diagnostic = Diagnostic::new(&RULE, pattern.span, message).with_help(help);
-        if classes.contains(&Sensitivity::Credential) {
+        if reads.iter().any(|a| a.sensitive().is_some_and(|s| s.class == Sensitivity::Credential)) {
             diagnostic.severity = Severity::Error;
         }
         cx.report(diagnostic);
