@@ -22,7 +22,7 @@ fn fired(run: &Run, code: &str) -> bool {
 /// Each `fixtures/aws/CODE/{bad,good}-*.json`: a bad one must draw CODE, a good one must not.
 #[test]
 fn rule_fixtures() {
-    check_rule_fixtures("aws", 12, |name, run| insta::assert_snapshot!(name, run.to_string()));
+    check_rule_fixtures("aws", 13, |name, run| insta::assert_snapshot!(name, run.to_string()));
 }
 
 /// Every AWS policy DigiUsher publishes or published, and the ones its onboarding guides quote.

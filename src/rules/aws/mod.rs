@@ -8,6 +8,7 @@ pub mod full_wildcard_action;
 pub mod grant_not_read_only;
 pub mod invalid_sid;
 pub mod policy_version;
+pub mod public_resource_policy;
 pub mod size_limit;
 pub mod syntax_error;
 pub mod trust_missing_external_id;
