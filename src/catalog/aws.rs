@@ -589,6 +589,48 @@ mod tests {
         }
     }
 
+    /// The reviewed reads: catalog actions judged not to return data, none also listed as
+    /// sensitive (`scripts/aws_catalog.py review` lists the ones a refresh adds).
+    #[test]
+    fn reviewed_reads_are_catalog_reads_not_marked_sensitive() {
+        const REVIEWED: &str = include_str!("../../rules/aws/reviewed-reads.tsv");
+        let c = AwsCatalog::get();
+        let mut rows = 0;
+        for line in data_lines(REVIEWED) {
+            let (action, reason) = line.split_once('\t').unwrap_or_else(|| panic!("{line}: no reason"));
+            assert!(!reason.trim().is_empty(), "{action}: empty reason");
+            let found = one(c, action);
+            assert!(found.aws_level.is_read_only(), "{action} is not a read");
+            assert!(found.sensitive().is_none(), "{action} is both reviewed and sensitive");
+            rows += 1;
+        }
+        assert!(rows > 500, "{rows}");
+    }
+
+    /// Reads the review found, and the ones it corrected, against the real catalog.
+    #[test]
+    fn data_reads_found_by_the_review() {
+        let c = AwsCatalog::get();
+        let class = |name: &str| one(c, name).sensitive().map(|s| s.class);
+        for name in [
+            "ses:GetArchiveMessageContent",
+            "glacier:GetJobOutput",
+            "sdb:GetAttributes",
+            "sdb:Select",
+            "transcribe:GetTranscriptionJob",
+            "lex:SearchAssociatedTranscripts",
+            "connect:ListRealtimeContactAnalysisSegments",
+            "kafka-cluster:ReadData",
+        ] {
+            assert_eq!(class(name), Some(Sensitivity::Data), "{name}");
+        }
+        assert_eq!(class("ssm:GetCommandInvocation"), Some(Sensitivity::Secret));
+        assert_eq!(class("ec2:GetVpnConnectionDeviceSampleConfiguration"), Some(Sensitivity::Credential));
+        assert_eq!(class("iam:GetCredentialReport"), Some(Sensitivity::Metadata), "credential status, not credentials");
+        assert_eq!(class("iam:GetSSHPublicKey"), None, "a public key");
+        assert_eq!(class("kms:GetPublicKey"), None);
+    }
+
     #[test]
     fn prefix_hints_name_prefixes_iam_lacks() {
         let c = AwsCatalog::get();

@@ -298,20 +298,21 @@ fn managed_policies_attached_by_arn_are_judged_by_content() {
     let template = dir.join("vendor-role.yaml");
     fs::write(
         &template,
-        "Resources:\n  VendorRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: 'arn:aws:iam::111122223333:root'}\n            Action: sts:AssumeRole\n            Condition: {StringEquals: {'sts:ExternalId': 'a-long-external-id-for-this-customer'}}\n      ManagedPolicyArns:\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/CloudWatchReadOnlyAccess\n        - arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess\n        - arn:aws:iam::aws:policy/AmazonS3FullAccess\n",
+        "Resources:\n  VendorRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: 'arn:aws:iam::111122223333:root'}\n            Action: sts:AssumeRole\n            Condition: {StringEquals: {'sts:ExternalId': 'a-long-external-id-for-this-customer'}}\n      ManagedPolicyArns:\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/CloudWatchReadOnlyAccess\n        - arn:aws:iam::aws:policy/AWSBudgetsReadOnlyAccess\n        - arn:aws:iam::aws:policy/AmazonS3FullAccess\n",
     )
     .unwrap();
     let path = template.to_string_lossy();
     let run = check(&path, &[]);
     let iac003: Vec<&str> = run.stdout.lines().filter(|l| l.contains(": IAC003 ")).collect();
-    assert_eq!(iac003.len(), 2, "CloudWatch and S3, not the billing reads:\n{run}");
+    assert_eq!(iac003.len(), 2, "CloudWatch and S3, not the budget reads:\n{run}");
     let cloudwatch = iac003.iter().find(|l| l.contains("`CloudWatchReadOnlyAccess`")).expect("CloudWatch is named");
-    for action in ["logs:FilterLogEvents", "logs:GetLogEvents", "logs:GetQueryResults"] {
+    // `cloudwatch:Get*` includes GetSpaceCredentials (temporary AWS credentials), named first.
+    for action in ["cloudwatch:GetSpaceCredentials,", "logs:FilterLogEvents", "logs:GetLogEvents"] {
         assert!(cloudwatch.contains(action), "{cloudwatch}");
     }
     let s3 = iac003.iter().find(|l| l.contains("`AmazonS3FullAccess`")).expect("S3 is named");
     assert!(s3.contains("actions that are not read-only (s3:AbortMultipartUpload"), "{s3}");
-    // The data reads are a warning, the writes an error.
-    assert!(run.stdout.contains("Found 1 error and 1 warning"), "{run}");
+    // Credentials and writes are errors.
+    assert!(run.stdout.contains("Found 2 errors and 0 warnings"), "{run}");
     assert_eq!(run.code, 1, "{run}");
 }

@@ -12,15 +12,20 @@ declare_rule! {
     /// `ec2:DescribeInstanceAttribute` instance user data, `ecs:DescribeTaskDefinition` container
     /// environments, `apigateway:GET` API key values, `ssm:GetParameter` parameter values. The
     /// curated list, each entry with its reason and source, is `rules/aws/sensitive-actions.tsv`.
+    /// It comes from a review of every Read and List action whose catalog description speaks of
+    /// content, messages, output, records, secrets or credentials: those judged harmless are in
+    /// `rules/aws/reviewed-reads.tsv`, each with its reason (`iam:GetSSHPublicKey` returns a
+    /// public key), and a catalog refresh fails until its new ones have a verdict.
     /// Wildcards are expanded, and the finding names the sensitive actions they include
     /// (`ec2:Describe*` includes `ec2:DescribeInstanceAttribute`).
     ///
     /// A read that returns credentials or tokens (`ecr:GetAuthorizationToken`,
     /// `sts:GetSessionToken`) is never acceptable for a read-only vendor and is reported as an
-    /// error. Sensitive actions AWS labels Write (`kms:Decrypt`) are reported by AWS002. A vendor
-    /// profile can accept a read with a reason: DigiUsher's `s3:GetObject` reads the Cost and
-    /// Usage Report files in the customer's CUR bucket, accepted where the statement names the
-    /// bucket rather than `*`.
+    /// error. Sensitive metadata, such as every user's credential status in
+    /// `iam:GetCredentialReport`, is a warning like data. Sensitive actions AWS labels Write
+    /// (`kms:Decrypt`) are reported by AWS002. A vendor profile can accept a read with a reason:
+    /// DigiUsher's `s3:GetObject` reads the Cost and Usage Report files in the customer's CUR
+    /// bucket, accepted where the statement names the bucket rather than `*`.
     ///
     /// ## Example
     /// ```json

@@ -31,6 +31,8 @@ impl Exposure {
                 exposure.reads.push(action);
             }
         }
+        // Credentials first, so a capped list names the worst.
+        exposure.reads.sort_by_key(|a| a.sensitive().map(|s| s.class != Sensitivity::Credential));
         exposure
     }
 

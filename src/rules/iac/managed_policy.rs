@@ -148,11 +148,14 @@ mod tests {
     fn aws_managed_policies_by_content() {
         let found = judged(&["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"]);
         let [(severity, message)] = found.as_slice() else { panic!("{found:?}") };
-        assert_eq!(*severity, Severity::Warning, "{message}");
+        // `cloudwatch:Get*` includes GetSpaceCredentials, which returns AWS credentials.
+        assert_eq!(*severity, Severity::Error, "{message}");
         assert!(message.contains("`CloudWatchReadOnlyAccess` (v"), "{message}");
-        for action in ["logs:FilterLogEvents", "logs:GetLogEvents"] {
+        for action in ["cloudwatch:GetSpaceCredentials,", "logs:FilterLogEvents", "logs:GetLogEvents"] {
             assert!(message.contains(action), "{message}");
         }
+        let found = judged(&["arn:aws:iam::aws:policy/AWSCloudFormationReadOnlyAccess"]);
+        assert_eq!(found.first().map(|f| f.0), Some(Severity::Warning), "data reads only: {found:?}");
         let found =
             judged(&["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws-us-gov:iam::aws:policy/PowerUserAccess"]);
         assert!(found.iter().all(|(s, m)| *s == Severity::Error && m.contains("not read-only")), "{found:?}");
@@ -162,7 +165,7 @@ mod tests {
 
     #[test]
     fn metadata_only_policies_pass_and_bad_arns_are_named() {
-        assert_eq!(judged(&["arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess"]), []);
+        assert_eq!(judged(&["arn:aws:iam::aws:policy/AWSBudgetsReadOnlyAccess"]), []);
         let found = judged(&["arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole"]);
         assert!(found[0].1.contains("service-role/AWSLambdaBasicExecutionRole"), "{found:?}");
         let found = judged(&["arn:aws:iam::aws:policy/NoSuchManagedPolicy"]);
