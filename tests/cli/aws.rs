@@ -316,3 +316,32 @@ fn managed_policies_attached_by_arn_are_judged_by_content() {
     assert!(run.stdout.contains("Found 2 errors and 0 warnings"), "{run}");
     assert_eq!(run.code, 1, "{run}");
 }
+
+/// A live role's AWS-managed policy whose document the audit could not read is judged from the
+/// compiled table: a saved snapshot with CloudWatchReadOnlyAccess attached and no document.
+#[test]
+fn live_managed_policy_without_a_document_is_judged_from_the_table() {
+    let saved =
+        fs::read_to_string(repo_root().join("tests/cli/snapshots/cli__audit_aws__audit-aws-saved-snapshot.snap"))
+            .expect("the saved-snapshot test's snapshot");
+    let body = saved.splitn(3, "---\n").nth(2).expect("an insta header");
+    let attached = r#""managed_policies": [{"name": "CloudWatchReadOnlyAccess", "arn": "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess", "aws_managed": true, "version": null, "document": null}]"#;
+    assert!(body.contains(r#""managed_policies": []"#), "the saved snapshot's role carries no managed policy");
+    let snapshot =
+        body.replace(r#""[TIME]""#, r#""2026-12-01T00:00:00Z""#).replace(r#""managed_policies": []"#, attached);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("live-managed");
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("acme.snapshot.json");
+    fs::write(&path, snapshot).unwrap();
+    let run = check(&path.to_string_lossy(), &["--profile", "digiusher"]);
+    let live011: Vec<&str> = run.stdout.lines().filter(|l| l.contains(": LIVE011 ")).collect();
+    let [finding] = live011.as_slice() else { panic!("one LIVE011:\n{run}") };
+    for part in [
+        "`CloudWatchReadOnlyAccess`",
+        "cloudwatch:GetSpaceCredentials",
+        "logs:GetLogEvents",
+        "did not read its document",
+    ] {
+        assert!(finding.contains(part), "{part}: {finding}");
+    }
+}

@@ -75,6 +75,7 @@ pub fn check(live: &Live, cx: &mut Context) {
 fn exposure(document: Option<&LiveDocument>, arn: &str, cx: &Context) -> Option<String> {
     use crate::catalog::managed::{Lookup, ManagedPolicies};
     let catalog = cx.aws();
+    let mut note = String::new();
     let mut actions: Vec<&'static Action> = match document {
         Some(document) => {
             let policy = document.policy()?;
@@ -88,11 +89,15 @@ fn exposure(document: Option<&LiveDocument>, arn: &str, cx: &Context) -> Option<
                 .collect()
         }
         None => match ManagedPolicies::get().by_arn(arn)? {
-            Lookup::Found(managed) => managed.allowed(catalog),
+            Lookup::Found(managed) => {
+                let table = ManagedPolicies::get().label();
+                note = format!(" (the audit did not read its document: AWS's {} from {table})", managed.version);
+                managed.allowed(catalog)
+            }
             Lookup::WrongPath(_) | Lookup::Unknown => return None,
         },
     };
     actions.sort_unstable_by_key(|a| a.id);
     actions.dedup_by_key(|a| a.id);
-    crate::rules::aws::exposure::Exposure::of(&actions, cx).describe()
+    crate::rules::aws::exposure::Exposure::of(&actions, cx).describe().map(|what| what + &note)
 }
