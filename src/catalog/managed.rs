@@ -193,12 +193,10 @@ impl ManagedPolicies {
 }
 
 /// The part after `policy/` of an AWS-managed policy ARN, in any partition.
+/// The partition may be a placeholder with colons of its own (`${AWS::Partition}`).
 pub fn aws_managed_resource(arn: &str) -> Option<&str> {
-    let fields: Vec<&str> = arn.splitn(6, ':').collect();
-    match fields.as_slice() {
-        ["arn", _, "iam", "", "aws", resource] => resource.strip_prefix("policy/"),
-        _ => None,
-    }
+    let (_, resource) = arn.strip_prefix("arn:")?.split_once(":iam::aws:policy/")?;
+    Some(resource)
 }
 
 #[cfg(test)]

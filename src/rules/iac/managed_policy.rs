@@ -1,4 +1,4 @@
-use crate::catalog::managed::{Lookup, ManagedPolicies, ManagedPolicy};
+use crate::catalog::managed::{Lookup, ManagedPolicies, ManagedPolicy, aws_managed_resource};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::aws::exposure::Exposure;
 use crate::rules::{Context, declare_rule};
@@ -56,7 +56,10 @@ pub fn check(template: &Template, cx: &mut Context) {
             continue;
         }
         let unexpected = expected.map(|(profile, _)| format!(", which profile `{profile}` does not expect"));
-        let lookup = if managed.arn.contains("${") { None } else { table.by_arn(&managed.arn) };
+        // An unknown partition (`${AWS::Partition}`) changes nothing; an unknown name leaves the
+        // policy unknown.
+        let named = aws_managed_resource(&managed.arn).is_some_and(|resource| !resource.contains("${"));
+        let lookup = if named { table.by_arn(&managed.arn) } else { None };
         let judged = match lookup {
             Some(Lookup::Found(policy)) => judge(policy, table, cx, unexpected.as_deref()),
             Some(Lookup::WrongPath(policy)) => Some((
@@ -171,5 +174,8 @@ mod tests {
         let found = judged(&["arn:aws:iam::aws:policy/NoSuchManagedPolicy"]);
         assert!(found[0].1.contains("not an AWS-managed policy in grantlint's table"), "{found:?}");
         assert!(judged(&["arn:aws:iam::123456789012:policy/Mine", "${PolicyArn}"]).is_empty());
+        assert!(judged(&["arn:aws:iam::aws:policy/${ManagedPolicyName}"]).is_empty(), "an unknown name");
+        let found = judged(&["arn:${AWS::Partition}:iam::aws:policy/AmazonS3FullAccess"]);
+        assert_eq!(found.first().map(|f| f.0), Some(Severity::Error), "an unknown partition: {found:?}");
     }
 }
