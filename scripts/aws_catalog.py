@@ -11,6 +11,11 @@ usage:
   aws_catalog.py check [TABLE] [--sensitive F] [--overrides F]
       Validate the hand-curated overlays against the table: format, sort order,
       duplicates, and that every listed action exists with AWS's exact casing.
+  aws_catalog.py review PACKAGE_DIR [--sensitive F]
+      List the Read and List actions whose description speaks of content,
+      messages, output, records, secrets, credentials or data (REVIEW_WORDS) and
+      that neither sensitive-actions.tsv nor reviewed-reads.tsv lists; exit 1
+      when there is one. Each needs a verdict: a row in one of the two files.
 
 Overlay paths default to sensitive-actions.tsv and level-overrides.tsv next to
 the table (rules/aws/ in the repository).
@@ -19,6 +24,7 @@ import argparse
 import json
 import os
 import pathlib
+import re
 import sys
 import tempfile
 
@@ -31,7 +37,16 @@ LEVELS = {  # accessLevel in iam-data -> one-letter code
 }
 READ_LEVELS = {"L", "R"}
 WRITE_LEVELS = {"W", "T", "P"}
-CLASSES = {"credential", "secret", "data"}
+CLASSES = {"credential", "secret", "data", "metadata"}
+# Words in an action's description that say it may return content: each Read or List action whose
+# description has one is reviewed (sensitive-actions.tsv or reviewed-reads.tsv).
+REVIEW_WORDS = re.compile(
+    r"\b(content|contents|message|messages|output|outputs|secret|secrets|credential|credentials|password|"
+    r"passwords|token|tokens|transcript|transcripts|transcription|results?|body|download|downloads|presigned|"
+    r"pre-signed|log events|records?|items?|plaintext|decrypt\w*|recordings?|media|values?|attachments?|"
+    r"source code|environment variables|data)\b",
+    re.IGNORECASE,
+)
 COLUMNS = (
     "# columns: prefix<TAB>Action<TAB>level  "
     "(L=List R=Read W=Write T=Tagging,Write P=Permissions management,Write)"
@@ -200,6 +215,17 @@ def check_overlays(table, sensitive, overrides):
             problems.append(f"{where}: {action} is already {aws_level} in the catalog; drop the override")
         if action.lower() in sens_names:
             problems.append(f"{where}: {action} is listed as sensitive; it cannot also be a benign override")
+
+    reviewed = sensitive.parent / "reviewed-reads.tsv"
+    rev_rows = list(read_overlay(reviewed)) if reviewed.exists() else []
+    check_common(reviewed, rev_rows, 2)
+    for n, fields in rev_rows:
+        if len(fields) != 2:
+            continue
+        where = f"{reviewed.name}:{n}"
+        check_action(where, fields[0])
+        if fields[0].lower() in sens_names:
+            problems.append(f"{where}: {fields[0]} is listed as sensitive; a reviewed read is not")
     return problems
 
 
@@ -324,6 +350,27 @@ def cmd_check(args):
     return 0
 
 
+def cmd_review(args):
+    pkg = pathlib.Path(args.package_dir)
+    sensitive, _ = overlay_paths(args, DEFAULT_TABLE)
+    reviewed = sensitive.parent / "reviewed-reads.tsv"
+    known = {a.lower() for a in overlay_actions(sensitive) + overlay_actions(reviewed)}
+    candidates, missing = 0, []
+    for f in sorted((pkg / "data" / "actions").glob("*.json")):
+        for action in json.loads(f.read_text(encoding="utf-8")).values():
+            if action["accessLevel"] not in ("Read", "List") or not REVIEW_WORDS.search(action["description"]):
+                continue
+            candidates += 1
+            name = f"{f.stem}:{action['name']}"
+            if name.lower() not in known:
+                missing.append(f"{name}\t{action['accessLevel']}\t{action['description']}")
+    for line in missing:
+        print(line)
+    print(f"{candidates} Read/List actions whose description speaks of content; {len(missing)} not reviewed",
+          file=sys.stderr)
+    return 1 if missing else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -336,8 +383,12 @@ def main():
     for p in (g, c):
         p.add_argument("--sensitive", help="sensitive-actions overlay (default: next to the table)")
         p.add_argument("--overrides", help="level-overrides overlay (default: next to the table)")
+    r = sub.add_parser("review", help="list content-returning reads that have no verdict yet")
+    r.add_argument("package_dir")
+    r.add_argument("--sensitive", help="sensitive-actions overlay (default: rules/aws/)")
+    r.add_argument("--overrides", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    return {"generate": cmd_generate, "check": cmd_check}[args.cmd](args)
+    return {"generate": cmd_generate, "check": cmd_check, "review": cmd_review}[args.cmd](args)
 
 
 if __name__ == "__main__":

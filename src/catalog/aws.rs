@@ -61,9 +61,15 @@ impl Level {
 /// What a sensitive read returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sensitivity {
+    /// Credentials or tokens that act as the customer: an error for a read-only vendor.
     Credential,
+    /// Secret or configuration values (environment variables, parameters, templates).
     Secret,
+    /// Customer data: object contents, log events, messages, query results, command output.
     Data,
+    /// Metadata that is sensitive without being a credential or data: who holds which
+    /// credential, and whether it is used.
+    Metadata,
 }
 
 impl Sensitivity {
@@ -72,6 +78,7 @@ impl Sensitivity {
             "credential" => Sensitivity::Credential,
             "secret" => Sensitivity::Secret,
             "data" => Sensitivity::Data,
+            "metadata" => Sensitivity::Metadata,
             _ => return None,
         })
     }
@@ -81,6 +88,7 @@ impl Sensitivity {
             Sensitivity::Credential => "credentials",
             Sensitivity::Secret => "secrets",
             Sensitivity::Data => "data",
+            Sensitivity::Metadata => "sensitive metadata",
         }
     }
 }
@@ -581,6 +589,48 @@ mod tests {
         }
     }
 
+    /// The reviewed reads: catalog actions judged not to return data, none also listed as
+    /// sensitive (`scripts/aws_catalog.py review` lists the ones a refresh adds).
+    #[test]
+    fn reviewed_reads_are_catalog_reads_not_marked_sensitive() {
+        const REVIEWED: &str = include_str!("../../rules/aws/reviewed-reads.tsv");
+        let c = AwsCatalog::get();
+        let mut rows = 0;
+        for line in data_lines(REVIEWED) {
+            let (action, reason) = line.split_once('\t').unwrap_or_else(|| panic!("{line}: no reason"));
+            assert!(!reason.trim().is_empty(), "{action}: empty reason");
+            let found = one(c, action);
+            assert!(found.aws_level.is_read_only(), "{action} is not a read");
+            assert!(found.sensitive().is_none(), "{action} is both reviewed and sensitive");
+            rows += 1;
+        }
+        assert!(rows > 500, "{rows}");
+    }
+
+    /// Reads the review found, and the ones it corrected, against the real catalog.
+    #[test]
+    fn data_reads_found_by_the_review() {
+        let c = AwsCatalog::get();
+        let class = |name: &str| one(c, name).sensitive().map(|s| s.class);
+        for name in [
+            "ses:GetArchiveMessageContent",
+            "glacier:GetJobOutput",
+            "sdb:GetAttributes",
+            "sdb:Select",
+            "transcribe:GetTranscriptionJob",
+            "lex:SearchAssociatedTranscripts",
+            "connect:ListRealtimeContactAnalysisSegments",
+            "kafka-cluster:ReadData",
+        ] {
+            assert_eq!(class(name), Some(Sensitivity::Data), "{name}");
+        }
+        assert_eq!(class("ssm:GetCommandInvocation"), Some(Sensitivity::Secret));
+        assert_eq!(class("ec2:GetVpnConnectionDeviceSampleConfiguration"), Some(Sensitivity::Credential));
+        assert_eq!(class("iam:GetCredentialReport"), Some(Sensitivity::Metadata), "credential status, not credentials");
+        assert_eq!(class("iam:GetSSHPublicKey"), None, "a public key");
+        assert_eq!(class("kms:GetPublicKey"), None);
+    }
+
     #[test]
     fn prefix_hints_name_prefixes_iam_lacks() {
         let c = AwsCatalog::get();
@@ -634,6 +684,19 @@ mod tests {
         assert_eq!(found.aws_level, Level::Write);
         assert_eq!(found.level(), Level::Read);
         assert_eq!(one(c, "compute-optimizer:UpdateEnrollmentStatus").level(), Level::Write);
+    }
+
+    /// Listing a resource's tags reads them; AWS labels a few `ListTagsForResource` Tagging or
+    /// Write, which the overrides correct, so no service's is judged a write.
+    #[test]
+    fn every_list_tags_for_resource_is_a_read() {
+        let c = AwsCatalog::get();
+        let listing: Vec<&Action> = c.actions.iter().filter(|a| a.name == "ListTagsForResource").collect();
+        assert!(listing.len() > 200, "{}", listing.len());
+        let writes: Vec<String> = listing.iter().filter(|a| !a.level().is_read_only()).map(|a| a.to_string()).collect();
+        assert!(writes.is_empty(), "{writes:?}");
+        assert_eq!(one(c, "route53globalresolver:ListTagsForResource").aws_level, Level::Write);
+        assert_eq!(one(c, "bcm-pricing-calculator:ListTagsForResource").level(), Level::List);
     }
 
     /// A wildcard judged read-only today is judged again against a refreshed catalog: a new

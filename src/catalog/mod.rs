@@ -1,4 +1,5 @@
 //! What grantlint knows about each cloud's permissions, compiled in from data under `rules/`.
 
 pub mod aws;
+pub mod managed;
 pub mod oci;

@@ -171,6 +171,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &aws::size_limit::RULE, check: Check::AwsPolicy(aws::size_limit::check) },
     Rule { meta: &aws::invalid_sid::RULE, check: Check::AwsPolicy(aws::invalid_sid::check) },
     Rule { meta: &aws::policy_version::RULE, check: Check::AwsPolicy(aws::policy_version::check) },
+    Rule { meta: &aws::public_resource_policy::RULE, check: Check::AwsPolicy(aws::public_resource_policy::check) },
     Rule { meta: &iac::syntax_error::RULE, check: Check::Syntax },
     Rule { meta: &iac::unresolved_reference::RULE, check: Check::Syntax },
     Rule { meta: &iac::managed_policy::RULE, check: Check::Iac(iac::managed_policy::check) },

@@ -22,7 +22,7 @@ fn fired(run: &Run, code: &str) -> bool {
 /// Each `fixtures/aws/CODE/{bad,good}-*.json`: a bad one must draw CODE, a good one must not.
 #[test]
 fn rule_fixtures() {
-    check_rule_fixtures("aws", 12, |name, run| insta::assert_snapshot!(name, run.to_string()));
+    check_rule_fixtures("aws", 13, |name, run| insta::assert_snapshot!(name, run.to_string()));
 }
 
 /// Every AWS policy DigiUsher publishes or published, and the ones its onboarding guides quote.
@@ -287,4 +287,61 @@ fn a_fifty_megabyte_policy() {
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(codes(&run), ["AWS010"], "{run}");
     assert!(elapsed.as_secs() < 60, "took {elapsed:?}");
+}
+
+/// A managed policy attached by ARN is judged by what AWS's latest version of it allows, with or
+/// without a profile: CloudWatchReadOnlyAccess reads every log event.
+#[test]
+fn managed_policies_attached_by_arn_are_judged_by_content() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("managed-attachments");
+    fs::create_dir_all(&dir).unwrap();
+    let template = dir.join("vendor-role.yaml");
+    fs::write(
+        &template,
+        "Resources:\n  VendorRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: 'arn:aws:iam::111122223333:root'}\n            Action: sts:AssumeRole\n            Condition: {StringEquals: {'sts:ExternalId': 'a-long-external-id-for-this-customer'}}\n      ManagedPolicyArns:\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/CloudWatchReadOnlyAccess\n        - arn:aws:iam::aws:policy/AWSBudgetsReadOnlyAccess\n        - arn:aws:iam::aws:policy/AmazonS3FullAccess\n",
+    )
+    .unwrap();
+    let path = template.to_string_lossy();
+    let run = check(&path, &[]);
+    let iac003: Vec<&str> = run.stdout.lines().filter(|l| l.contains(": IAC003 ")).collect();
+    assert_eq!(iac003.len(), 2, "CloudWatch and S3, not the budget reads:\n{run}");
+    let cloudwatch = iac003.iter().find(|l| l.contains("`CloudWatchReadOnlyAccess`")).expect("CloudWatch is named");
+    // `cloudwatch:Get*` includes GetSpaceCredentials (temporary AWS credentials), named first.
+    for action in ["cloudwatch:GetSpaceCredentials,", "logs:FilterLogEvents", "logs:GetLogEvents"] {
+        assert!(cloudwatch.contains(action), "{cloudwatch}");
+    }
+    let s3 = iac003.iter().find(|l| l.contains("`AmazonS3FullAccess`")).expect("S3 is named");
+    assert!(s3.contains("actions that are not read-only (s3:AbortMultipartUpload"), "{s3}");
+    // Credentials and writes are errors.
+    assert!(run.stdout.contains("Found 2 errors and 0 warnings"), "{run}");
+    assert_eq!(run.code, 1, "{run}");
+}
+
+/// A live role's AWS-managed policy whose document the audit could not read is judged from the
+/// compiled table: a saved snapshot with CloudWatchReadOnlyAccess attached and no document.
+#[test]
+fn live_managed_policy_without_a_document_is_judged_from_the_table() {
+    let saved =
+        fs::read_to_string(repo_root().join("tests/cli/snapshots/cli__audit_aws__audit-aws-saved-snapshot.snap"))
+            .expect("the saved-snapshot test's snapshot");
+    let body = saved.splitn(3, "---\n").nth(2).expect("an insta header");
+    let attached = r#""managed_policies": [{"name": "CloudWatchReadOnlyAccess", "arn": "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess", "aws_managed": true, "version": null, "document": null}]"#;
+    assert!(body.contains(r#""managed_policies": []"#), "the saved snapshot's role carries no managed policy");
+    let snapshot =
+        body.replace(r#""[TIME]""#, r#""2026-12-01T00:00:00Z""#).replace(r#""managed_policies": []"#, attached);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("live-managed");
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("acme.snapshot.json");
+    fs::write(&path, snapshot).unwrap();
+    let run = check(&path.to_string_lossy(), &["--profile", "digiusher"]);
+    let live011: Vec<&str> = run.stdout.lines().filter(|l| l.contains(": LIVE011 ")).collect();
+    let [finding] = live011.as_slice() else { panic!("one LIVE011:\n{run}") };
+    for part in [
+        "`CloudWatchReadOnlyAccess`",
+        "cloudwatch:GetSpaceCredentials",
+        "logs:GetLogEvents",
+        "did not read its document",
+    ] {
+        assert!(finding.contains(part), "{part}: {finding}");
+    }
 }

@@ -3,10 +3,12 @@
 pub mod allow_not_action;
 pub mod data_read;
 pub mod expansions;
+pub mod exposure;
 pub mod full_wildcard_action;
 pub mod grant_not_read_only;
 pub mod invalid_sid;
 pub mod policy_version;
+pub mod public_resource_policy;
 pub mod size_limit;
 pub mod syntax_error;
 pub mod trust_missing_external_id;
@@ -15,7 +17,7 @@ pub mod trust_wrong_principal;
 pub mod unknown_action;
 
 use super::Context;
-use crate::catalog::aws::{Action, pattern_matches};
+use crate::catalog::aws::{Action, Sensitivity, pattern_matches};
 use crate::syntax::aws::{Kind, Policy, PrincipalKind, Statement, Str};
 use expansions::Resolved;
 
@@ -77,11 +79,17 @@ pub(crate) fn is_full_wildcard(pattern: &str) -> bool {
 
 /// Whether the profile or the configuration accepts finding `code` on `action` in `statement`.
 pub(crate) fn accepted(cx: &Context, statement: &Statement, action: &Action, code: &str) -> bool {
+    accepted_for(cx, action, code, || names_specific_resources(statement))
+}
+
+/// Whether the profile or the configuration accepts finding `code` on `action`, where
+/// `names_specific` says whether the grant names specific resources (a scoped acceptance needs it).
+pub(crate) fn accepted_for(cx: &Context, action: &Action, code: &str, names_specific: impl Fn() -> bool) -> bool {
     let by_profile = cx
         .profile
         .and_then(|p| p.aws.as_ref())
         .and_then(|aws| aws.acceptance(action, code))
-        .is_some_and(|acceptance| !acceptance.scoped() || names_specific_resources(statement));
+        .is_some_and(|acceptance| !acceptance.scoped() || names_specific());
     by_profile || cx.accepts_action(code, action)
 }
 
@@ -108,6 +116,21 @@ pub(crate) fn allows_assume_role(statement: &Statement) -> bool {
 /// Whether a condition key is `sts:ExternalId` (condition keys ignore case).
 pub(crate) fn is_external_id(key: &str) -> bool {
     key.eq_ignore_ascii_case("sts:ExternalId")
+}
+
+/// What the sensitive reads among `actions` return: `credentials, secrets and data`, naming each
+/// class once, most serious first.
+pub(crate) fn exposed_classes(actions: &[&Action]) -> String {
+    let classes: Vec<&str> = [Sensitivity::Credential, Sensitivity::Secret, Sensitivity::Metadata, Sensitivity::Data]
+        .into_iter()
+        .filter(|class| actions.iter().any(|a| a.sensitive().is_some_and(|s| s.class == *class)))
+        .map(Sensitivity::as_str)
+        .collect();
+    match classes.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// `a, b, c, d, e and 7 more`.

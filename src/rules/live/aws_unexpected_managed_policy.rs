@@ -2,9 +2,7 @@ use crate::audit::aws::snapshot::{EntityKind, LiveDocument};
 use crate::audit::snapshot::Live;
 use crate::catalog::aws::{Action, Expansion};
 use crate::diagnostic::Diagnostic;
-use crate::rules::aws::name_list;
 use crate::rules::{Context, declare_rule};
-use std::collections::BTreeMap;
 
 declare_rule! {
     /// The vendor's role (or user) carries a managed policy the vendor profile does not expect.
@@ -16,7 +14,9 @@ declare_rule! {
     /// Lambda environments. For an AWS-managed policy, which is AWS's text and the same in every
     /// account, the finding counts what it allows that returns data or is not read-only (the
     /// other AWS rules judge the customer's own documents, not AWS's); a customer-managed
-    /// policy's statements are judged by the other AWS rules as well.
+    /// policy's statements are judged by the other AWS rules as well. When the audit could not
+    /// read an AWS-managed policy's document, grantlint's compiled table of AWS-managed policies
+    /// (`rules/aws/managed-policies.tsv`) stands in for it.
     ///
     /// A policy named like one of the profile's policies or optional packs is expected. Needs a
     /// profile; without one this rule is quiet.
@@ -47,7 +47,7 @@ pub fn check(live: &Live, cx: &mut Context) {
                 profile.name
             );
             if let Some(exposure) =
-                policy.document.as_ref().filter(|_| policy.aws_managed).and_then(|d| exposure(d, cx))
+                Some(policy).filter(|p| p.aws_managed).and_then(|p| exposure(p.document.as_ref(), &p.arn.value, cx))
             {
                 message.push_str("; it allows ");
                 message.push_str(&exposure);
@@ -70,33 +70,34 @@ pub fn check(live: &Live, cx: &mut Context) {
 }
 
 /// What a policy allows beyond metadata reads: reads that return data, secrets or credentials,
-/// and actions that are not read-only, with the catalog's names.
-fn exposure(document: &LiveDocument, cx: &Context) -> Option<String> {
-    let policy = document.policy()?;
+/// and actions that are not read-only, with the catalog's names. The snapshot's document when the
+/// audit read it; for an AWS-managed policy whose document is missing, the compiled table's.
+fn exposure(document: Option<&LiveDocument>, arn: &str, cx: &Context) -> Option<String> {
+    use crate::catalog::managed::{Lookup, ManagedPolicies};
     let catalog = cx.aws();
-    let mut actions: BTreeMap<String, &Action> = BTreeMap::new();
-    for pattern in policy.statements.iter().flat_map(|s| s.allowed_actions()) {
-        if let Expansion::Actions(found) = catalog.expand(pattern.as_str()) {
-            actions.extend(found.map(|a| (a.to_string(), a)));
+    let mut note = String::new();
+    let mut actions: Vec<&'static Action> = match document {
+        Some(document) => {
+            let policy = document.policy()?;
+            let patterns = policy.statements.iter().flat_map(|s| s.allowed_actions());
+            patterns
+                .filter_map(|p| match catalog.expand(p.as_str()) {
+                    Expansion::Actions(found) => Some(found),
+                    Expansion::UnknownPrefix => None,
+                })
+                .flatten()
+                .collect()
         }
-    }
-    let data: Vec<String> = actions
-        .iter()
-        .filter(|(_, a)| a.level().is_read_only() && a.sensitive().is_some())
-        .map(|(name, _)| name.clone())
-        .collect();
-    let writes: Vec<String> =
-        actions.iter().filter(|(_, a)| !a.level().is_read_only()).map(|(name, _)| name.clone()).collect();
-    let mut parts = Vec::new();
-    if !data.is_empty() {
-        parts.push(format!(
-            "{} reads that return data, secrets or credentials ({})",
-            data.len(),
-            name_list(data.into_iter())
-        ));
-    }
-    if !writes.is_empty() {
-        parts.push(format!("{} actions that are not read-only ({})", writes.len(), name_list(writes.into_iter())));
-    }
-    (!parts.is_empty()).then(|| parts.join(" and "))
+        None => match ManagedPolicies::get().by_arn(arn)? {
+            Lookup::Found(managed) => {
+                let table = ManagedPolicies::get().label();
+                note = format!(" (the audit did not read its document: AWS's {} from {table})", managed.version);
+                managed.allowed(catalog)
+            }
+            Lookup::WrongPath(_) | Lookup::Unknown => return None,
+        },
+    };
+    actions.sort_unstable_by_key(|a| a.id);
+    actions.dedup_by_key(|a| a.id);
+    crate::rules::aws::exposure::Exposure::of(&actions, cx).describe().map(|what| what + &note)
 }
