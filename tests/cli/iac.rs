@@ -13,6 +13,7 @@ const SHAPES: &[&str] = &[
     "cloudformation/digiusher",
     "cloudformation/intrinsics",
     "cloudformation/json-form",
+    "cloudformation/roles-and-forms",
     "cloudformation/unresolved",
     "terraform/bad",
     "terraform/digiusher-aws-legacy",
@@ -21,6 +22,7 @@ const SHAPES: &[&str] = &[
     "terraform/heredoc-interpolation",
     "terraform/jsonencode-attachments",
     "terraform/policy-document",
+    "terraform/roles-and-forms",
     "terraform/unresolved",
 ];
 

@@ -11,3 +11,4 @@ mod iac;
 mod oci;
 mod precommit;
 mod support;
+mod vendors;

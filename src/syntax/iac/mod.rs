@@ -13,6 +13,7 @@
 //! matches an expected account or ExternalId. Each condition (`Fn::If`, a Terraform conditional)
 //! is linted both ways, and findings inside a branch name the condition.
 
+mod audience;
 pub mod cloudformation;
 pub mod terraform;
 mod text;
@@ -23,6 +24,7 @@ use crate::span::{Span, SpanMap};
 use crate::syntax::aws;
 use crate::syntax::oci::PolicySource;
 use crate::syntax::oci::parser::SyntaxError;
+pub use audience::Audience;
 
 /// The combinations of conditions linted in one policy; more are counted, not linted.
 pub const MAX_VARIANTS: usize = 16;
@@ -42,6 +44,9 @@ pub struct Template {
     pub guards: Vec<Guard>,
     /// Where placeholders stand for values grantlint could not work out.
     pub placeholders: Vec<Span>,
+    /// Values met while evaluating the policy being read, reported when the policy is handed out
+    /// if a verdict depends on them ([`audience::decisive`]).
+    pending: Vec<Unresolved>,
 }
 
 /// One policy found in a template.
@@ -52,6 +57,8 @@ pub struct Embedded {
     /// Where the policy is written.
     pub span: Span,
     pub body: Body,
+    /// Who its permissions are for.
+    pub audience: Audience,
 }
 
 #[derive(Debug)]
@@ -114,6 +121,46 @@ impl Template {
         }
     }
 
+    /// A value of the policy being read that grantlint could not work out, reported only if a
+    /// verdict depends on it (see [`Template::settle`]).
+    fn defer(&mut self, span: Span, message: impl Into<String>, unit: &str) {
+        if !self.pending.iter().any(|u| u.span == span) {
+            self.pending.push(Unresolved { span, message: message.into(), unit: Some(unit.to_string()) });
+        }
+    }
+
+    /// Reports the deferred values that stand where a verdict of `document` is decided, saying
+    /// which; the others change nothing and are dropped. Without a document (an OCI policy, a
+    /// managed policy's ARN) every deferred value is reported.
+    fn settle(&mut self, document: Option<(&value::Value, Option<aws::Kind>)>, unit: &str) {
+        let pending = std::mem::take(&mut self.pending);
+        let decisive = document.map(|(value, kind)| audience::decisive(value, kind));
+        for unresolved in pending {
+            let message = match &decisive {
+                None => unresolved.message,
+                Some(places) => {
+                    let overlaps = |p: &Span| p.start < unresolved.span.end.max(unresolved.span.start + 1)
+                        && unresolved.span.start < p.end.max(p.start + 1);
+                    match places.iter().find(|(place, _)| overlaps(place)) {
+                        Some((_, verdict)) => format!("{}; so grantlint cannot tell {verdict}", unresolved.message),
+                        None => continue,
+                    }
+                }
+            };
+            if !self.unresolved.iter().any(|u| u.span == unresolved.span) {
+                self.unresolved.push(Unresolved { message, ..unresolved });
+            }
+        }
+        // A whole document or statement grantlint cannot work out is never passed over in silence.
+        for (place, verdict) in decisive.iter().flatten().filter(|(_, v)| v.ends_with("not checked")) {
+            let reported = self.unresolved.iter().any(|u| u.span.start < place.end.max(place.start + 1) && place.start < u.span.end.max(u.span.start + 1));
+            if !reported {
+                let message = format!("grantlint cannot work out this value; so grantlint cannot tell {verdict}");
+                self.unresolved.push(Unresolved { span: *place, message, unit: Some(unit.to_string()) });
+            }
+        }
+    }
+
     /// A value grantlint does not know, spelled `spelling`, standing at `span`.
     fn placeholder(&mut self, spelling: impl Into<String>, span: Span) -> value::Value {
         if !span.is_empty() && !self.placeholders.contains(&span) {
@@ -153,10 +200,11 @@ impl Template {
         &mut self,
         unit: String,
         span: Span,
-        kind: Option<aws::Kind>,
+        (kind, audience): (Option<aws::Kind>, Audience),
         document: &value::Value,
         lines: &crate::source::LineIndex,
     ) {
+        self.settle(Some((document, kind)), &unit);
         let (variants, truncated) = value::json_variants(document, lines, MAX_VARIANTS);
         if truncated {
             self.unresolved(
@@ -168,7 +216,7 @@ impl Template {
             );
         }
         if !variants.is_empty() {
-            self.policies.push(Embedded { unit, span, body: Body::Aws { kind, variants } });
+            self.policies.push(Embedded { unit, span, body: Body::Aws { kind, variants }, audience });
         }
     }
 }
