@@ -169,6 +169,7 @@ fn aws_variants(
 ) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     for variant in variants {
+        let before = out.len();
         let document = aws::parse(&variant.text, kind);
         for mut diagnostic in aws_diagnostics(&document, options) {
             if diagnostic.rule.code == trust_missing_external_id::RULE.code
@@ -178,7 +179,10 @@ fn aws_variants(
             }
             diagnostic.span = variant.map.map(diagnostic.span.start, diagnostic.span.end);
             // The same rule at the same place in another combination says the same thing again.
-            let seen = out.iter().any(|d| d.rule.code == diagnostic.rule.code && d.span == diagnostic.span);
+            let seen = out.iter().take(before).any(|d| d.rule.code == diagnostic.rule.code && d.span == diagnostic.span)
+                || out.iter().skip(before).any(|d| {
+                    d.rule.code == diagnostic.rule.code && d.span == diagnostic.span && d.message == diagnostic.message
+                });
             if !seen {
                 out.push(diagnostic);
             }

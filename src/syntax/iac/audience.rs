@@ -90,19 +90,20 @@ fn join_or(items: &[String]) -> String {
 /// of these places; a resource name or a condition's value it does not know leaves every verdict
 /// as it is. The document is read as the AWS reader reads it, so JSON text (a heredoc) counts
 /// as much as a document the template builds.
-pub fn decisive(document: &Value, kind: Option<aws::Kind>) -> Vec<(Span, &'static str)> {
+/// Each place comes with the text standing there (empty for a whole document or statement).
+pub fn decisive(document: &Value, kind: Option<aws::Kind>) -> Vec<(Span, &'static str, String)> {
     let mut out = Vec::new();
     let (alternatives, _) = document.alternatives(super::MAX_VARIANTS);
     for document in &alternatives {
         let statements: Vec<&Value> = match document {
             Value::Unknown(text) => {
-                out.push((text.span(), "what the policy allows, so it is not checked"));
+                out.push((text.span(), "what the policy allows, so it is not checked", String::new()));
                 continue;
             }
             Value::Map(..) => match document.get("Statement") {
                 Some(Value::List(items, _)) => items.iter().collect(),
                 Some(Value::Unknown(text)) => {
-                    out.push((text.span(), "what the policy allows, so it is not checked"));
+                    out.push((text.span(), "what the policy allows, so it is not checked", String::new()));
                     continue;
                 }
                 _ => continue,
@@ -111,7 +112,7 @@ pub fn decisive(document: &Value, kind: Option<aws::Kind>) -> Vec<(Span, &'stati
         };
         for statement in statements {
             if let Value::Unknown(text) = statement {
-                out.push((text.span(), "what this statement allows, so it is not checked"));
+                out.push((text.span(), "what this statement allows, so it is not checked", String::new()));
             }
         }
     }
@@ -120,7 +121,10 @@ pub fn decisive(document: &Value, kind: Option<aws::Kind>) -> Vec<(Span, &'stati
     for json in &texts {
         let parsed = aws::parse(&json.text, kind);
         let Some(policy) = &parsed.policy else { continue };
-        let mut place = |span: Span, verdict: &'static str| out.push((json.map.map(span.start, span.end), verdict));
+        let mut place = |span: Span, verdict: &'static str| {
+            let text = json.text.get(span.range()).unwrap_or("").to_string();
+            out.push((json.map.map(span.start, span.end), verdict, text))
+        };
         for statement in &policy.statements {
             for entry in statement.principal.iter().flat_map(|p| &p.entries) {
                 // A principal in this account is not someone else, whatever its number.
@@ -190,13 +194,13 @@ mod tests {
         ]);
         let document = map(vec![("Version", s("2012-10-17")), ("Statement", Value::List(vec![statement], 0))]);
         let places = decisive(&document, Some(aws::Kind::Trust));
-        let at = |offset: usize| places.iter().find(|(span, _)| span.start == offset).map(|(_, verdict)| *verdict);
+        let at = |offset: usize| places.iter().find(|(span, ..)| span.start == offset).map(|(_, verdict, _)| *verdict);
         assert_eq!(at(10), Some("who can assume the role"));
         assert_eq!(at(20), Some("which actions the statement allows"));
         assert_eq!(at(30), None, "a resource decides no verdict here");
         assert_eq!(at(40), None, "an ExternalId from an input is right");
         let whole = decisive(&unknown(50), None);
-        assert_eq!(whole, [(Span::new(50, 51), "what the policy allows, so it is not checked")]);
+        assert_eq!(whole, [(Span::new(50, 51), "what the policy allows, so it is not checked", String::new())]);
     }
 
     #[test]

@@ -377,7 +377,7 @@ impl<'n> Reader<'n> {
     /// only the deployment knows) if a verdict depends on it.
     fn unknown(&mut self, spelling: String, span: Span, why: Option<String>) -> Value {
         let message = why.unwrap_or_else(|| format!("`{spelling}` is known only when the stack is deployed"));
-        self.template.defer(span, message, &self.unit);
+        self.template.defer(span, &spelling, message, &self.unit);
         self.template.placeholder(spelling, span)
     }
 

@@ -46,7 +46,7 @@ pub struct Template {
     pub placeholders: Vec<Span>,
     /// Values met while evaluating the policy being read, reported when the policy is handed out
     /// if a verdict depends on them ([`audience::decisive`]).
-    pending: Vec<Unresolved>,
+    pending: Vec<(Unresolved, String)>,
 }
 
 /// One policy found in a template.
@@ -121,11 +121,12 @@ impl Template {
         }
     }
 
-    /// A value of the policy being read that grantlint could not work out, reported only if a
-    /// verdict depends on it (see [`Template::settle`]).
-    fn defer(&mut self, span: Span, message: impl Into<String>, unit: &str) {
-        if !self.pending.iter().any(|u| u.span == span) {
-            self.pending.push(Unresolved { span, message: message.into(), unit: Some(unit.to_string()) });
+    /// A value of the policy being read that grantlint could not work out, spelled `spelling`
+    /// where it stands, reported only if a verdict depends on it (see [`Template::settle`]).
+    fn defer(&mut self, span: Span, spelling: &str, message: impl Into<String>, unit: &str) {
+        if !self.pending.iter().any(|(u, _)| u.span == span) {
+            let unresolved = Unresolved { span, message: message.into(), unit: Some(unit.to_string()) };
+            self.pending.push((unresolved, spelling.to_string()));
         }
     }
 
@@ -135,14 +136,19 @@ impl Template {
     fn settle(&mut self, document: Option<(&value::Value, Option<aws::Kind>)>, unit: &str) {
         let pending = std::mem::take(&mut self.pending);
         let decisive = document.map(|(value, kind)| audience::decisive(value, kind));
-        for unresolved in pending {
+        for (unresolved, spelling) in pending {
             let message = match &decisive {
                 None => unresolved.message,
                 Some(places) => {
-                    let overlaps = |p: &Span| p.start < unresolved.span.end.max(unresolved.span.start + 1)
-                        && unresolved.span.start < p.end.max(p.start + 1);
-                    match places.iter().find(|(place, _)| overlaps(place)) {
-                        Some((_, verdict)) => format!("{}; so grantlint cannot tell {verdict}", unresolved.message),
+                    // The value must stand in the decisive text, not merely be written at the
+                    // same place (an interpolated local's whole text points at its `${…}`).
+                    let holds = |(place, _, text): &&(Span, &str, String)| {
+                        place.start < unresolved.span.end.max(unresolved.span.start + 1)
+                            && unresolved.span.start < place.end.max(place.start + 1)
+                            && (text.is_empty() || text.contains(spelling.as_str()))
+                    };
+                    match places.iter().find(holds) {
+                        Some((_, verdict, _)) => format!("{}; so grantlint cannot tell {verdict}", unresolved.message),
                         None => continue,
                     }
                 }
@@ -152,7 +158,7 @@ impl Template {
             }
         }
         // A whole document or statement grantlint cannot work out is never passed over in silence.
-        for (place, verdict) in decisive.iter().flatten().filter(|(_, v)| v.ends_with("not checked")) {
+        for (place, verdict, _) in decisive.iter().flatten().filter(|(_, v, _)| v.ends_with("not checked")) {
             let reported = self.unresolved.iter().any(|u| u.span.start < place.end.max(place.start + 1) && place.start < u.span.end.max(u.span.start + 1));
             if !reported {
                 let message = format!("grantlint cannot work out this value; so grantlint cannot tell {verdict}");

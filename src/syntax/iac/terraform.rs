@@ -119,6 +119,8 @@ struct Site<'b> {
     expr: &'b Expression,
     /// Who its permissions are for.
     audience: Audience,
+    /// A variable that is not its default wherever the policy exists.
+    changed: Option<&'b str>,
 }
 
 impl Site<'_> {
@@ -182,7 +184,12 @@ impl<'b> Reader<'_, 'b> {
                 && let Expression::Conditional(c) = &count.value
                 && let Some(span) = block.span()
             {
+                // The resource exists in the branch whose count is not 0.
                 let condition = self.eval().source(c.cond_expr.span(), 0);
+                let mut eval = self.eval();
+                eval.quiet = true;
+                let zero = matches!(eval.value(&c.true_expr, At::HERE), Value::Literal(n) if n.as_str() == "0");
+                let condition = if zero { format!("not {condition}") } else { condition };
                 self.template.guard(Span::new(span.start, span.end), condition);
             }
             if kind == "oci_identity_policy" {
@@ -198,14 +205,16 @@ impl<'b> Reader<'_, 'b> {
         for (name, block) in documents {
             let uses: Vec<&Site> = sites.iter().filter(|s| document_name(s.expr) == Some(name)).collect();
             let address = format!("data.aws_iam_policy_document.{name}");
-            if !self.exists(block, 0) || (uses.is_empty() && self.unused.contains(&name)) {
+            let Some(changed) = self.existence(block, 0) else { continue };
+            if uses.is_empty() && self.unused.contains(&name) {
                 continue;
             }
             if uses.is_empty() {
-                self.document(address.clone(), (None, Audience::Outside), block);
+                self.document(address.clone(), (None, Audience::Outside), block, changed);
             }
             for site in uses {
-                self.document(site.unit(Some(&address)), (Some(site.kind), site.audience.clone()), block);
+                let changed = site.changed.or(changed);
+                self.document(site.unit(Some(&address)), (Some(site.kind), site.audience.clone()), block, changed);
             }
         }
     }
@@ -266,7 +275,7 @@ impl<'b> Reader<'_, 'b> {
             } else {
                 continue;
             };
-            if !self.exists(block, file) {
+            if self.existence(block, file).is_none() {
                 continue;
             }
             for policy in policies {
@@ -303,11 +312,11 @@ impl<'b> Reader<'_, 'b> {
     fn sites(&mut self, attached: &HashMap<String, Vec<String>>) -> Vec<Site<'b>> {
         let mut sites = Vec::new();
         for (kind, name, file, block) in self.module.resources_in_order() {
-            if !self.exists(block, file) {
+            let Some(changed) = self.existence(block, file) else {
                 let attributes = block.body.attributes().map(|a| &a.value);
                 self.unused.extend(attributes.filter_map(document_name));
                 continue;
-            }
+            };
             if kind == "aws_iam_role" {
                 let audience = self.audience(&[format!("aws_iam_role.{name}")]);
                 for inline in block.body.get_blocks("inline_policy") {
@@ -319,7 +328,7 @@ impl<'b> Reader<'_, 'b> {
                     let address = format!("aws_iam_role.{name}.inline_policy[{label}]");
                     let expr = &policy.value;
                     let audience = audience.clone();
-                    sites.push(Site { file, address, notes: Vec::new(), kind: Kind::Identity, expr, audience });
+                    sites.push(Site { file, address, notes: Vec::new(), kind: Kind::Identity, expr, audience, changed });
                 }
             }
             for (_, attribute, policy_kind, link) in POLICY_ATTRIBUTES.iter().filter(|(k, ..)| *k == kind) {
@@ -344,30 +353,36 @@ impl<'b> Reader<'_, 'b> {
                 // A role's trust policy is named by its attribute: the role has other policies.
                 let address =
                     if *attribute == "assume_role_policy" { format!("{address}.{attribute}") } else { address };
-                sites.push(Site { file, address, notes, kind: *policy_kind, expr: &policy.value, audience });
+                sites.push(Site { file, address, notes, kind: *policy_kind, expr: &policy.value, audience, changed });
             }
         }
         sites
     }
 
-    /// Whether a resource exists with the module's defaults: `count = 0`, or `count = var.x ==
-    /// null ? 0 : 1` with `x` defaulting to null, makes none. A count grantlint cannot decide
-    /// counts as existing (both branches are linted, each naming its condition).
-    fn exists(&mut self, block: &'b Block, file: usize) -> bool {
-        let Some(count) = block.body.get_attribute("count") else { return true };
+    /// Whether a resource exists: `None` when its `count` is 0; `Some(Some(x))` when it exists
+    /// only if variable `x` is not its default (`count = var.x == null ? 0 : 1` with `x`
+    /// defaulting to null), so it is linted with `x` as a value given when Terraform runs, never
+    /// with the default that would remove it; `Some(None)` otherwise. A count grantlint cannot
+    /// decide counts as existing.
+    fn existence(&mut self, block: &'b Block, file: usize) -> Option<Option<&'b str>> {
+        let Some(count) = block.body.get_attribute("count") else { return Some(None) };
         let mut eval = self.eval();
         eval.quiet = true;
         let at = At { file, anchor: Some(Span::default()) };
-        let decided = match &count.value {
-            Expression::Conditional(c) => match null_test(&c.cond_expr).map(|(var, equal)| (eval.is_null(var), equal)) {
-                Some((Some(is_null), equal)) => Some(if is_null == equal { &c.true_expr } else { &c.false_expr }),
-                _ => None,
+        let none = |value: Value| matches!(value, Value::Literal(n) if n.as_str() == "0");
+        match &count.value {
+            Expression::Conditional(c) => match eval.default_test(&c.cond_expr) {
+                Some((var, holds)) => {
+                    let (taken, other) = if holds { (&c.true_expr, &c.false_expr) } else { (&c.false_expr, &c.true_expr) };
+                    match (none(eval.value(taken, at)), none(eval.value(other, at))) {
+                        (true, true) => None,
+                        (true, false) => Some(Some(var)),
+                        _ => Some(None),
+                    }
+                }
+                None => Some(None),
             },
-            other => Some(other),
-        };
-        match decided.map(|expr| eval.value(expr, at)) {
-            Some(Value::Literal(n)) => n.as_str() != "0",
-            _ => true,
+            other => (!none(eval.value(other, at))).then_some(None),
         }
     }
 
@@ -417,15 +432,17 @@ impl<'b> Reader<'_, 'b> {
         }
         let mut eval = self.eval();
         eval.unit = unit.clone();
+        eval.changed.extend(site.changed);
         let value = eval.value(site.expr, At::HERE);
         self.template.aws_policy(unit, span, (Some(site.kind), site.audience.clone()), &value, self.lines);
     }
 
     /// A `data "aws_iam_policy_document"` block of this file, as the JSON Terraform renders.
-    fn document(&mut self, unit: String, kind: (Option<Kind>, Audience), block: &'b Block) {
+    fn document(&mut self, unit: String, kind: (Option<Kind>, Audience), block: &'b Block, changed: Option<&'b str>) {
         let span = block.span().map_or(Span::default(), |r| Span::new(r.start, r.end));
         let mut eval = self.eval();
         eval.unit = unit.clone();
+        eval.changed.extend(changed);
         let value = policy_document(&mut eval, block);
         self.template.aws_policy(unit, span, kind, &value, self.lines);
     }
@@ -494,28 +511,6 @@ fn flatten(value: Value) -> Vec<Value> {
         }
         Value::Absent => Vec::new(),
         other => vec![other],
-    }
-}
-
-/// `var.NAME == null` (or `!=`, either way round): the variable and whether the test is `==`.
-fn null_test(expr: &Expression) -> Option<(&str, bool)> {
-    let Expression::BinaryOp(op) = expr else { return None };
-    let equal = match op.operator.value() {
-        hcl_edit::expr::BinaryOperator::Eq => true,
-        hcl_edit::expr::BinaryOperator::NotEq => false,
-        _ => return None,
-    };
-    let var = match (&op.lhs_expr, &op.rhs_expr) {
-        (other, Expression::Null(_)) | (Expression::Null(_), other) => other,
-        _ => return None,
-    };
-    let Expression::Traversal(traversal) = var else { return None };
-    let Expression::Variable(root) = &traversal.expr else { return None };
-    match (root.value().as_str(), traversal.operators.first().map(|op| op.value())) {
-        ("var", Some(TraversalOperator::GetAttr(name))) if traversal.operators.len() == 1 => {
-            Some((name.value().as_str(), equal))
-        }
-        _ => None,
     }
 }
 

@@ -51,11 +51,13 @@ pub(super) struct Eval<'m, 'b> {
     /// Evaluating only to name things: nothing is reported.
     pub quiet: bool,
     depth: usize,
+    /// Variables that, in the branch being evaluated, hold something other than their default.
+    pub changed: Vec<&'b str>,
 }
 
 impl<'m, 'b> Eval<'m, 'b> {
     pub fn new(module: &'m Module<'b>, template: &'m mut Template) -> Self {
-        Eval { module, template, unit: String::new(), quiet: false, depth: 0 }
+        Eval { module, template, unit: String::new(), quiet: false, depth: 0, changed: Vec::new() }
     }
 
     /// Where `expr` sits in its file, or where its values are anchored.
@@ -87,7 +89,7 @@ impl<'m, 'b> Eval<'m, 'b> {
         let place = self.span_of(span, at);
         if !self.quiet {
             let why = why.unwrap_or_else(|| format!("`{spelling}` is known only when Terraform runs"));
-            self.template.defer(place, why, &self.unit);
+            self.template.defer(place, &spelling, why, &self.unit);
         }
         if self.quiet {
             return Value::Unknown(Text::anchored(spelling, place));
@@ -170,8 +172,20 @@ impl<'m, 'b> Eval<'m, 'b> {
                     self.template.guard(then, condition.clone());
                     self.template.guard(otherwise, format!("not {condition}"));
                 }
-                let then = self.value(&c.true_expr, at);
-                let otherwise = self.value(&c.false_expr, at);
+                // `var.x == "" ? a : b`: in the branch the default does not take, `x` is not its
+                // default, so it is a value given when Terraform runs there.
+                let test = self.default_test(&c.cond_expr);
+                let branch = |eval: &mut Self, expr: &'b Expression, holds: bool| match test {
+                    Some((name, with_default)) if with_default != holds => {
+                        eval.changed.push(name);
+                        let value = eval.value(expr, at);
+                        eval.changed.pop();
+                        value
+                    }
+                    _ => eval.value(expr, at),
+                };
+                let then = branch(self, &c.true_expr, true);
+                let otherwise = branch(self, &c.false_expr, false);
                 Value::If(Box::new(Choice { then, otherwise }))
             }
             Expression::FuncCall(call) => self.function(call, span, at),
@@ -429,12 +443,60 @@ impl<'m, 'b> Eval<'m, 'b> {
         value
     }
 
-    /// Whether variable `name` defaults to null: `None` when it has no default (its value is an
-    /// input) or is not declared.
-    pub fn is_null(&self, name: &str) -> Option<bool> {
-        let (_, block) = self.module.variables.get(name)?;
-        let default = block.body.get_attribute("default")?;
-        Some(matches!(default.value, Expression::Null(_)))
+    /// A condition on one variable that its default decides: `var.x == "lit"`, `var.x != lit`
+    /// (`null` included), `var.flag`, `!var.flag`; the variable, and whether the condition holds
+    /// with the default.
+    pub fn default_test(&mut self, condition: &'b Expression) -> Option<(&'b str, bool)> {
+        let name = |expr: &'b Expression| -> Option<&'b str> {
+            let Expression::Traversal(traversal) = expr else { return None };
+            let Expression::Variable(root) = &traversal.expr else { return None };
+            match (root.value().as_str(), traversal.operators.first().map(|op| op.value())) {
+                ("var", Some(TraversalOperator::GetAttr(name))) if traversal.operators.len() == 1 => {
+                    Some(name.value().as_str())
+                }
+                _ => None,
+            }
+        };
+        let default = |eval: &Self, var: &str| -> Option<&'b Expression> {
+            let (_, block) = eval.module.variables.get(var)?;
+            Some(&block.body.get_attribute("default")?.value)
+        };
+        let literal = |expr: &Expression| -> Option<String> {
+            match expr {
+                Expression::Null(_) => Some("null".into()),
+                Expression::Bool(b) => Some(b.value().to_string()),
+                Expression::Number(n) => Some(n.value().to_string()),
+                Expression::String(s) => Some(format!("{:?}", s.value().as_str())),
+                _ => None,
+            }
+        };
+        match condition {
+            Expression::Parenthesis(inner) => self.default_test(inner.inner()),
+            Expression::Traversal(_) => {
+                let var = name(condition)?;
+                let value = literal(default(self, var)?)?;
+                (value == "true" || value == "false").then(|| (var, value == "true"))
+            }
+            Expression::UnaryOp(op) if matches!(op.operator.value(), hcl_edit::expr::UnaryOperator::Not) => {
+                let (var, holds) = self.default_test(&op.expr)?;
+                Some((var, !holds))
+            }
+            Expression::BinaryOp(op) => {
+                let equal = match op.operator.value() {
+                    hcl_edit::expr::BinaryOperator::Eq => true,
+                    hcl_edit::expr::BinaryOperator::NotEq => false,
+                    _ => return None,
+                };
+                let (var, other) = match (name(&op.lhs_expr), name(&op.rhs_expr)) {
+                    (Some(var), None) => (var, &op.rhs_expr),
+                    (None, Some(var)) => (var, &op.lhs_expr),
+                    _ => return None,
+                };
+                let value = literal(default(self, var)?)?;
+                Some((var, (value == literal(other)?) == equal))
+            }
+            _ => None,
+        }
     }
 
     /// `templatefile(path, vars)` with the file read: its text, each `${name}` the variable's
@@ -463,7 +525,7 @@ impl<'m, 'b> Eval<'m, 'b> {
                         _ => {
                             let why = format!("an interpolation in `{file}` that is not one of the variables passed to it");
                             if !self.quiet {
-                                self.template.defer(path, why, &self.unit);
+                                self.template.defer(path, "${?}", why, &self.unit);
                             }
                             Value::Unknown(Text::anchored("${?}", path))
                         }
@@ -485,6 +547,10 @@ impl<'m, 'b> Eval<'m, 'b> {
             let why = format!("variable `{name}` is not declared in this module");
             return self.unknown(span, at, Some(why));
         };
+        if self.changed.contains(&name) {
+            let why = format!("in this branch, variable `{name}` is not its default: its value is given when Terraform runs");
+            return self.unknown(span, at, Some(why));
+        }
         match block.body.get_attribute("default") {
             Some(default) => {
                 let place = self.span_of(span, at);
