@@ -153,7 +153,9 @@ impl Template {
                     }
                 }
             };
-            if !self.unresolved.iter().any(|u| u.span == unresolved.span) {
+            // Once per value and verdict in a policy, however many statements repeat it.
+            let repeated = |u: &Unresolved| u.span == unresolved.span || (u.message == message && u.unit == unresolved.unit);
+            if !self.unresolved.iter().any(repeated) {
                 self.unresolved.push(Unresolved { message, ..unresolved });
             }
         }

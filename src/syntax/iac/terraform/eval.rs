@@ -395,8 +395,13 @@ impl<'m, 'b> Eval<'m, 'b> {
                         },
                         None => return self.unknown(span, at, None),
                     },
-                    // A role of this module is in this account, whatever its name.
-                    Some("arn") if kind == "aws_iam_role" && block.body.get_attribute("arn").is_none() => {
+                    // A role of this module is in this account, whatever its name (`[0]` and
+                    // all: a counted role's instances are the module's too).
+                    _ if kind == "aws_iam_role"
+                        && traversal.operators.iter().skip(1).any(|op| {
+                            matches!(op.value(), TraversalOperator::GetAttr(a) if a.value().as_str() == "arn")
+                        }) =>
+                    {
                         let spelling = format!("arn:aws:iam::${{data.aws_caller_identity}}:role/{name}");
                         return self.template.placeholder(spelling, place);
                     }
