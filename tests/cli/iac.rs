@@ -213,10 +213,10 @@ fn bad_templates_are_positioned_or_skipped() {
 #[test]
 fn templates_from_standard_input() {
     let template =
-        fs::read_to_string(repo_root().join("fixtures/iac/cloudformation/unresolved/stack.yaml")).expect("the fixture");
+        fs::read_to_string(repo_root().join("fixtures/iac/cloudformation/intrinsics/stack.yaml")).expect("the fixture");
     let run = grantlint_with_stdin(&["check", "--format", "concise", "-"], Some(&template));
     assert_eq!(run.code, 1, "{run}");
-    assert!(run.stdout.contains("-:23:33: AWS009"), "{run}");
+    assert!(run.stdout.contains("-:52:106: AWS002"), "{run}");
 }
 
 /// The template rules are listed and documented like the others.

@@ -97,13 +97,13 @@ pub fn decisive(document: &Value, kind: Option<aws::Kind>) -> Vec<(Span, &'stati
     for document in &alternatives {
         let statements: Vec<&Value> = match document {
             Value::Unknown(text) => {
-                out.push((text.span(), "what the policy allows, so it is not checked", String::new()));
+                out.push((text.span(), "what the policy allows: it is not checked", String::new()));
                 continue;
             }
             Value::Map(..) => match document.get("Statement") {
                 Some(Value::List(items, _)) => items.iter().collect(),
                 Some(Value::Unknown(text)) => {
-                    out.push((text.span(), "what the policy allows, so it is not checked", String::new()));
+                    out.push((text.span(), "what the policy allows: it is not checked", String::new()));
                     continue;
                 }
                 _ => continue,
@@ -112,7 +112,7 @@ pub fn decisive(document: &Value, kind: Option<aws::Kind>) -> Vec<(Span, &'stati
         };
         for statement in statements {
             if let Value::Unknown(text) = statement {
-                out.push((text.span(), "what this statement allows, so it is not checked", String::new()));
+                out.push((text.span(), "what this statement allows: it is not checked", String::new()));
             }
         }
     }
@@ -200,7 +200,7 @@ mod tests {
         assert_eq!(at(30), None, "a resource decides no verdict here");
         assert_eq!(at(40), None, "an ExternalId from an input is right");
         let whole = decisive(&unknown(50), None);
-        assert_eq!(whole, [(Span::new(50, 51), "what the policy allows, so it is not checked", String::new())]);
+        assert_eq!(whole, [(Span::new(50, 51), "what the policy allows: it is not checked", String::new())]);
     }
 
     #[test]

@@ -112,7 +112,11 @@ pub struct Guard {
 
 impl Template {
     fn error(&mut self, span: Span, message: impl Into<String>) {
-        self.errors.push(SyntaxError { span, message: message.into(), help: None });
+        let error = SyntaxError { span, message: message.into(), help: None };
+        // A value read twice (a role's trust policy, to learn who can assume it) is wrong once.
+        if !self.errors.iter().any(|e| e.span == error.span && e.message == error.message) {
+            self.errors.push(error);
+        }
     }
 
     fn unresolved(&mut self, span: Span, message: impl Into<String>, unit: &str) {
@@ -148,7 +152,10 @@ impl Template {
                             && (text.is_empty() || text.contains(spelling.as_str()))
                     };
                     match places.iter().find(holds) {
-                        Some((_, verdict, _)) => format!("{}; so grantlint cannot tell {verdict}", unresolved.message),
+                        Some((_, verdict, _)) => {
+                            let why = unresolved.message.trim_end_matches(", so its value is not checked");
+                            format!("{why}, so grantlint cannot tell {verdict}")
+                        }
                         None => continue,
                     }
                 }
@@ -163,7 +170,7 @@ impl Template {
         for (place, verdict, _) in decisive.iter().flatten().filter(|(_, v, _)| v.ends_with("not checked")) {
             let reported = self.unresolved.iter().any(|u| u.span.start < place.end.max(place.start + 1) && place.start < u.span.end.max(u.span.start + 1));
             if !reported {
-                let message = format!("grantlint cannot work out this value; so grantlint cannot tell {verdict}");
+                let message = format!("grantlint cannot work out this value, so it cannot tell {verdict}");
                 self.unresolved.push(Unresolved { span: *place, message, unit: Some(unit.to_string()) });
             }
         }

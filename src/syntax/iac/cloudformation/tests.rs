@@ -118,8 +118,8 @@ fn unknown_values_stay_placeholders() {
     assert_eq!(
         messages,
         [
-            "parameter `VendorAccount` has no Default: its value is given when the stack is deployed; so grantlint cannot tell who can assume the role",
-            "`ReadActions` is not a parameter, resource or pseudo parameter of this template; so grantlint cannot tell which actions the statement allows",
+            "parameter `VendorAccount` has no Default: its value is given when the stack is deployed, so grantlint cannot tell who can assume the role",
+            "`ReadActions` is not a parameter, resource or pseudo parameter of this template, so grantlint cannot tell which actions the statement allows",
         ]
     );
     assert!(template.unresolved.iter().all(|u| u.unit.is_some()));
