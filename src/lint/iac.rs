@@ -179,7 +179,10 @@ fn aws_variants(
             }
             diagnostic.span = variant.map.map(diagnostic.span.start, diagnostic.span.end);
             // The same rule at the same place in another combination says the same thing again.
-            let seen = out.iter().take(before).any(|d| d.rule.code == diagnostic.rule.code && d.span == diagnostic.span)
+            let seen = out
+                .iter()
+                .take(before)
+                .any(|d| d.rule.code == diagnostic.rule.code && d.span == diagnostic.span)
                 || out.iter().skip(before).any(|d| {
                     d.rule.code == diagnostic.rule.code && d.span == diagnostic.span && d.message == diagnostic.message
                 });
@@ -317,10 +320,7 @@ mod tests {
         let unit = Some("Role.Policies[reads]".to_string());
         assert_eq!(
             findings("stack.yaml", yaml),
-            [
-                ("AWS006", "s3:GetObject".into(), unit.clone()),
-                ("AWS003", "s3:*".into(), unit),
-            ]
+            [("AWS006", "s3:GetObject".into(), unit.clone()), ("AWS003", "s3:*".into(), unit),]
         );
         let tf = concat!(
             "variable \"verb\" {\n",
@@ -342,7 +342,8 @@ mod tests {
     #[test]
     fn an_external_id_given_at_deploy_time_is_right() {
         let template = |parameter: &str| {
-            let head = format!("Parameters:\n  ExternalId: {parameter}\nResources:\n  Role:\n    Type: AWS::IAM::Role\n");
+            let head =
+                format!("Parameters:\n  ExternalId: {parameter}\nResources:\n  Role:\n    Type: AWS::IAM::Role\n");
             let trust = concat!(
                 "    Properties:\n",
                 "      AssumeRolePolicyDocument:\n",
@@ -380,7 +381,10 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         let (code, severity, message) = &found[0];
         assert_eq!((*code, *severity), ("AWS002", Severity::Warning));
-        assert!(message.ends_with("(on role Fn, which only lambda.amazonaws.com can assume, not the vendor's)"), "{message}");
+        assert!(
+            message.ends_with("(on role Fn, which only lambda.amazonaws.com can assume, not the vendor's)"),
+            "{message}"
+        );
         let config = crate::config::Config { internal_roles: Some(Severity::Error), ..Default::default() };
         let options = Options { config: Some(&config), ..Options::default() };
         let report = lint_source(SourceFile::new("stack.yaml", yaml), &options);

@@ -15,10 +15,13 @@ const ROOT: &str = "fixtures/vendors";
 /// The share of findings a reviewer agrees with that the corpus must keep.
 const PRECISION: f64 = 0.95;
 
-/// One reviewed finding: (file, line, code) and whether a reviewer agrees.
+/// Where a finding is and which rule: (file, line, code).
+type Key = (String, u64, String);
+
+/// One reviewed finding and whether a reviewer agrees.
 #[derive(Debug)]
 struct Expected {
-    key: (String, u64, String),
+    key: Key,
     agree: bool,
 }
 
@@ -44,7 +47,7 @@ fn expectations(vendor: &str) -> Vec<Expected> {
 }
 
 /// `(file, line, code)` of every finding, per vendor, and each finding's text for messages.
-fn findings(report: &Value) -> BTreeMap<String, Vec<((String, u64, String), String)>> {
+fn findings(report: &Value) -> BTreeMap<String, Vec<(Key, String)>> {
     let mut out: BTreeMap<String, Vec<_>> = BTreeMap::new();
     for f in report["findings"].as_array().into_iter().flatten() {
         let path = f["path"].as_str().unwrap_or("");
@@ -66,7 +69,8 @@ fn findings(report: &Value) -> BTreeMap<String, Vec<((String, u64, String), Stri
 
 #[test]
 fn vendor_onboarding_findings_are_reviewed() {
-    let vendors: Vec<String> = sorted_entries(&repo_root().join(ROOT)).into_iter().filter(|e| !e.contains('.')).collect();
+    let vendors: Vec<String> =
+        sorted_entries(&repo_root().join(ROOT)).into_iter().filter(|e| !e.contains('.')).collect();
     let flavor = |dir: &str| repo_root().join(ROOT).join(dir).is_dir();
     let cloudformation = vendors.iter().filter(|v| flavor(&format!("{v}/cloudformation"))).count();
     let terraform = vendors.iter().filter(|v| flavor(&format!("{v}/terraform"))).count();
@@ -82,7 +86,10 @@ fn vendor_onboarding_findings_are_reviewed() {
         let mut want = expectations(vendor);
         let mut unexpected = Vec::new();
         for (key, shown) in found.get(vendor).into_iter().flatten() {
-            assert!(!["AWS001", "IAC001"].contains(&key.2.as_str()), "{vendor}: a syntax finding on a valid file: {shown}");
+            assert!(
+                !["AWS001", "IAC001"].contains(&key.2.as_str()),
+                "{vendor}: a syntax finding on a valid file: {shown}"
+            );
             match want.iter().position(|e| &e.key == key) {
                 Some(i) => {
                     let expected = want.swap_remove(i);

@@ -94,7 +94,8 @@ const PRINCIPAL_KEYS: &[&str] = &["aws:PrincipalArn", "aws:PrincipalAccount", "a
 /// positive string or ARN test of a [`PRINCIPAL_KEYS`] key, with a value that is not only a
 /// wildcard.
 pub(crate) fn narrowing<'s>(statement: &'s Statement) -> Vec<&'s Str<'s>> {
-    let positive = [BaseOperator::StringEquals, BaseOperator::StringLike, BaseOperator::ArnEquals, BaseOperator::ArnLike];
+    let positive =
+        [BaseOperator::StringEquals, BaseOperator::StringLike, BaseOperator::ArnEquals, BaseOperator::ArnLike];
     statement
         .condition
         .iter()

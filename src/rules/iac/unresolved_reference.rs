@@ -46,8 +46,9 @@ declare_rule! {
 }
 
 pub fn diagnostic(unresolved: &Unresolved) -> Diagnostic {
-    let mut diagnostic = Diagnostic::new(&RULE, unresolved.span, unresolved.message.clone())
-        .with_help("check the role as deployed (`grantlint audit`), or write the value into the template where it is fixed");
+    let mut diagnostic = Diagnostic::new(&RULE, unresolved.span, unresolved.message.clone()).with_help(
+        "check the role as deployed (`grantlint audit`), or write the value into the template where it is fixed",
+    );
     diagnostic.unit = unresolved.unit.clone();
     diagnostic
 }

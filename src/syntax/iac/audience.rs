@@ -160,10 +160,7 @@ mod tests {
     }
 
     fn trust(principal: Value) -> Value {
-        map(vec![(
-            "Statement",
-            Value::List(vec![map(vec![("Effect", s("Allow")), ("Principal", principal)])], 0),
-        )])
+        map(vec![("Statement", Value::List(vec![map(vec![("Effect", s("Allow")), ("Principal", principal)])], 0))])
     }
 
     #[test]

@@ -235,7 +235,10 @@ impl<'n> Reader<'n> {
                 self.policy_document(unit_name(id, &notes), (Kind::Identity, audience), properties, "PolicyDocument");
             }
             _ => {
-                let Some((document, target, what)) = RESOURCE_POLICIES.iter().find_map(|(t, d, target, what)| (*t == kind).then_some((*d, *target, *what))) else {
+                let Some((document, target, what)) = RESOURCE_POLICIES
+                    .iter()
+                    .find_map(|(t, d, target, what)| (*t == kind).then_some((*d, *target, *what)))
+                else {
                     return;
                 };
                 // A key without `KeyPolicy` gets the default policy, which trusts the account.
@@ -268,9 +271,13 @@ impl<'n> Reader<'n> {
             let message = match name.as_str() {
                 "Fn::Transform" => {
                     let macro_name = items(args).first().and_then(|a| a.get("Name")).and_then(Node::str).unwrap_or("?");
-                    format!("this policy is made by the macro `{macro_name}` (`Fn::Transform`) when the stack is deployed, so it is not checked")
+                    format!(
+                        "this policy is made by the macro `{macro_name}` (`Fn::Transform`) when the stack is deployed, so it is not checked"
+                    )
                 }
-                other => format!("this policy is made by `{other}`, which grantlint does not evaluate, so it is not checked"),
+                other => {
+                    format!("this policy is made by `{other}`, which grantlint does not evaluate, so it is not checked")
+                }
             };
             self.template.unresolved(policy.span, message, &format!("{id}.Policies[{index}]"));
             return;
@@ -526,7 +533,8 @@ impl<'n> Reader<'n> {
             },
             "Fn::Transform" => {
                 let macro_name = list.first().and_then(|a| a.get("Name")).and_then(Node::str).unwrap_or("?");
-                let why = format!("the macro `{macro_name}` (`Fn::Transform`) makes this value when the stack is deployed");
+                let why =
+                    format!("the macro `{macro_name}` (`Fn::Transform`) makes this value when the stack is deployed");
                 self.unknown("${Fn::Transform}".into(), span, Some(why))
             }
             "Fn::ImportValue" => self.unknown(

@@ -161,14 +161,17 @@ impl Template {
                 }
             };
             // Once per value and verdict in a policy, however many statements repeat it.
-            let repeated = |u: &Unresolved| u.span == unresolved.span || (u.message == message && u.unit == unresolved.unit);
+            let repeated =
+                |u: &Unresolved| u.span == unresolved.span || (u.message == message && u.unit == unresolved.unit);
             if !self.unresolved.iter().any(repeated) {
                 self.unresolved.push(Unresolved { message, ..unresolved });
             }
         }
         // A whole document or statement grantlint cannot work out is never passed over in silence.
         for (place, verdict, _) in decisive.iter().flatten().filter(|(_, v, _)| v.ends_with("not checked")) {
-            let reported = self.unresolved.iter().any(|u| u.span.start < place.end.max(place.start + 1) && place.start < u.span.end.max(u.span.start + 1));
+            let reported = self.unresolved.iter().any(|u| {
+                u.span.start < place.end.max(place.start + 1) && place.start < u.span.end.max(u.span.start + 1)
+            });
             if !reported {
                 let message = format!("grantlint cannot work out this value, so it cannot tell {verdict}");
                 self.unresolved.push(Unresolved { span: *place, message, unit: Some(unit.to_string()) });

@@ -152,7 +152,8 @@ pub fn read(text: &str, siblings: &[&str], load: &dyn Fn(&str) -> Option<String>
     let module = Module::new(texts, &bodies, load);
     let mut template = Template::default();
     let lines = LineIndex::new(text);
-    let mut reader = Reader { module: &module, template: &mut template, lines: &lines, roles: HashMap::new(), unused: Vec::new() };
+    let mut reader =
+        Reader { module: &module, template: &mut template, lines: &lines, roles: HashMap::new(), unused: Vec::new() };
     reader.read();
     template
 }
@@ -328,7 +329,15 @@ impl<'b> Reader<'_, 'b> {
                     let address = format!("aws_iam_role.{name}.inline_policy[{label}]");
                     let expr = &policy.value;
                     let audience = audience.clone();
-                    sites.push(Site { file, address, notes: Vec::new(), kind: Kind::Identity, expr, audience, changed });
+                    sites.push(Site {
+                        file,
+                        address,
+                        notes: Vec::new(),
+                        kind: Kind::Identity,
+                        expr,
+                        audience,
+                        changed,
+                    });
                 }
             }
             for (_, attribute, policy_kind, link) in POLICY_ATTRIBUTES.iter().filter(|(k, ..)| *k == kind) {
@@ -373,7 +382,8 @@ impl<'b> Reader<'_, 'b> {
         match &count.value {
             Expression::Conditional(c) => match eval.default_test(&c.cond_expr) {
                 Some((var, holds)) => {
-                    let (taken, other) = if holds { (&c.true_expr, &c.false_expr) } else { (&c.false_expr, &c.true_expr) };
+                    let (taken, other) =
+                        if holds { (&c.true_expr, &c.false_expr) } else { (&c.false_expr, &c.true_expr) };
                     match (none(eval.value(taken, at)), none(eval.value(other, at))) {
                         (true, true) => None,
                         (true, false) => Some(Some(var)),
@@ -522,7 +532,10 @@ fn strings(value: Value) -> Value {
         Value::List(items, at) => Value::List(items.into_iter().map(strings).collect(), at),
         Value::If(choice) => {
             let choice = *choice;
-            Value::If(Box::new(super::value::Choice { then: strings(choice.then), otherwise: strings(choice.otherwise) }))
+            Value::If(Box::new(super::value::Choice {
+                then: strings(choice.then),
+                otherwise: strings(choice.otherwise),
+            }))
         }
         other => other,
     }
@@ -628,7 +641,12 @@ fn statement<'b>(eval: &mut Eval<'_, 'b>, block: &'b Block) -> Value {
                 eval.report(span, "a `dynamic \"condition\"` block: grantlint checks its `content` once, as one condition whose values come from `for_each`".into());
                 conditions.push(content);
             }
-            _ => eval.report(span, format!("`dynamic \"{label}\"` blocks are not evaluated, so what they add to this statement is not checked")),
+            _ => eval.report(
+                span,
+                format!(
+                    "`dynamic \"{label}\"` blocks are not evaluated, so what they add to this statement is not checked"
+                ),
+            ),
         }
     }
     for condition in conditions {

@@ -231,7 +231,13 @@ impl<'m, 'b> Eval<'m, 'b> {
         out
     }
 
-    fn template_parts(&mut self, template: &'b HclTemplate, at: At, escapes: Escapes, spelling: Spelling) -> Vec<Value> {
+    fn template_parts(
+        &mut self,
+        template: &'b HclTemplate,
+        at: At,
+        escapes: Escapes,
+        spelling: Spelling,
+    ) -> Vec<Value> {
         let mut parts = Vec::new();
         let mut written = String::new();
         for element in template.iter() {
@@ -276,7 +282,8 @@ impl<'m, 'b> Eval<'m, 'b> {
             ("jsonencode" | "tolist" | "toset" | "distinct", [arg]) => return self.value(arg, at),
             ("lower" | "upper", [arg]) => {
                 if let Value::Str(text) = self.value(arg, at) {
-                    let changed = if name == "lower" { text.as_str().to_lowercase() } else { text.as_str().to_uppercase() };
+                    let changed =
+                        if name == "lower" { text.as_str().to_lowercase() } else { text.as_str().to_uppercase() };
                     // The same length in ASCII keeps each byte's origin; otherwise the whole call.
                     if changed.len() == text.as_str().len() {
                         let mut out = text.clone();
@@ -340,7 +347,9 @@ impl<'m, 'b> Eval<'m, 'b> {
                     match self.render(&file, place, vars, at) {
                         Some(value) => return value,
                         None => {
-                            let why = format!("the template file `{file}` cannot be read, so the value it makes is not checked");
+                            let why = format!(
+                                "the template file `{file}` cannot be read, so the value it makes is not checked"
+                            );
                             return self.unknown(span, at, Some(why));
                         }
                     }
@@ -378,7 +387,9 @@ impl<'m, 'b> Eval<'m, 'b> {
             ("local", Some(name)) => (self.local(name, span.clone(), at), 1),
             ("path", Some("module" | "root" | "cwd")) => (Value::Str(Text::anchored(".", place)), 1),
             ("data", Some("template_file")) => {
-                let why = "`data \"template_file\"` renders its template when Terraform runs; grantlint does not render it".to_string();
+                let why =
+                    "`data \"template_file\"` renders its template when Terraform runs; grantlint does not render it"
+                        .to_string();
                 return self.unknown(span, at, Some(why));
             }
             ("data" | "module" | "each" | "count" | "self" | "terraform", _) => {
@@ -398,9 +409,9 @@ impl<'m, 'b> Eval<'m, 'b> {
                     // A role of this module is in this account, whatever its name (`[0]` and
                     // all: a counted role's instances are the module's too).
                     _ if kind == "aws_iam_role"
-                        && traversal.operators.iter().skip(1).any(|op| {
-                            matches!(op.value(), TraversalOperator::GetAttr(a) if a.value().as_str() == "arn")
-                        }) =>
+                        && traversal.operators.iter().skip(1).any(
+                            |op| matches!(op.value(), TraversalOperator::GetAttr(a) if a.value().as_str() == "arn"),
+                        ) =>
                     {
                         let spelling = format!("arn:aws:iam::${{data.aws_caller_identity}}:role/{name}");
                         return self.template.placeholder(spelling, place);
@@ -511,7 +522,10 @@ impl<'m, 'b> Eval<'m, 'b> {
         let template = match hcl_edit::parser::parse_template(&source) {
             Ok(template) => template,
             Err(e) => {
-                let why = format!("the template file `{file}` does not parse ({}), so the value it makes is not checked", e.message());
+                let why = format!(
+                    "the template file `{file}` does not parse ({}), so the value it makes is not checked",
+                    e.message()
+                );
                 return Some(self.unknown(Some(path.range()), at, Some(why)));
             }
         };
@@ -528,7 +542,8 @@ impl<'m, 'b> Eval<'m, 'b> {
                     match found {
                         Some(value @ (Value::Str(_) | Value::Literal(_) | Value::Unknown(_) | Value::If(_))) => value,
                         _ => {
-                            let why = format!("an interpolation in `{file}` that is not one of the variables passed to it");
+                            let why =
+                                format!("an interpolation in `{file}` that is not one of the variables passed to it");
                             if !self.quiet {
                                 self.template.defer(path, "${?}", why, &self.unit);
                             }
@@ -553,7 +568,8 @@ impl<'m, 'b> Eval<'m, 'b> {
             return self.unknown(span, at, Some(why));
         };
         if self.changed.contains(&name) {
-            let why = format!("in this branch, variable `{name}` is not its default: its value is given when Terraform runs");
+            let why =
+                format!("in this branch, variable `{name}` is not its default: its value is given when Terraform runs");
             return self.unknown(span, at, Some(why));
         }
         match block.body.get_attribute("default") {
