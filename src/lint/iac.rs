@@ -108,8 +108,13 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
         // Positions pass through two parsers and a map; whatever they say, a span stays in the text.
         diagnostic.span = within(text, diagnostic.span);
         if needs_the_value(diagnostic.rule.code) && template.touches_placeholder(diagnostic.span) {
-            file.diagnostics.remove(index);
-            continue;
+            match short_input(&template, diagnostic) {
+                Some(message) => diagnostic.message = message,
+                None => {
+                    file.diagnostics.remove(index);
+                    continue;
+                }
+            }
         }
         if let Some(conditions) = template.conditions(diagnostic.span) {
             diagnostic.message = format!("{} (when {conditions})", diagnostic.message);
@@ -134,6 +139,22 @@ fn for_audience(mut found: Vec<Diagnostic>, audience: &Audience, options: &Optio
         diagnostic.message = format!("{} (on {who}, not the vendor's)", diagnostic.message);
     }
     found
+}
+
+/// What can be known about an ExternalId given at deploy time: the shortest value the template
+/// lets through (`MinLength`, a `length(…) >=` validation), when that is under 16 characters.
+fn short_input(template: &crate::syntax::iac::Template, diagnostic: &Diagnostic) -> Option<String> {
+    if diagnostic.rule.code != trust_weak_external_id::RULE.code || !diagnostic.message.starts_with("ExternalId ") {
+        return None;
+    }
+    let span = diagnostic.span;
+    let input =
+        template.inputs.iter().find(|i| i.span.start < span.end.max(span.start + 1) && span.start < i.span.end)?;
+    let shortest = input.min_length.filter(|&min| min < trust_weak_external_id::MIN_STRONG_LEN)?;
+    Some(format!(
+        "ExternalId `{}` is given at deploy time, and the template lets it be as short as {shortest} characters, under 16",
+        input.name
+    ))
 }
 
 /// `span`, cut to the text and to character boundaries.
@@ -358,6 +379,10 @@ mod tests {
         };
         let codes = |text: &str| findings("stack.yaml", text).into_iter().map(|(code, ..)| code).collect::<Vec<_>>();
         assert_eq!(codes(&template("{Type: String}")), Vec::<&str>::new());
+        assert_eq!(codes(&template("{Type: String, MinLength: 32}")), Vec::<&str>::new());
+        // What the template does say about the input is judged.
+        let short = findings("stack.yaml", &template("{Type: String, MinLength: 6}"));
+        assert_eq!(short.iter().map(|(code, ..)| *code).collect::<Vec<_>>(), ["AWS009"]);
         // A literal default is what the role gets unless someone enters another: it is judged.
         assert_eq!(codes(&template("{Type: String, Default: abc}")), ["AWS009"]);
     }

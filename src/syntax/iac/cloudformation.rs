@@ -567,6 +567,9 @@ impl<'n> Reader<'n> {
         }
         if let Some(parameter) = self.parameters.and_then(|p| p.get(target)) {
             let Some(default) = parameter.get("Default") else {
+                let min_length =
+                    parameter.get("MinLength").and_then(|m| self.eval(m, depth + 1).text()?.as_str().parse().ok());
+                self.template.inputs.push(super::Input { span, name: target.to_string(), min_length });
                 let why = format!("parameter `{target}` has no Default: its value is given when the stack is deployed");
                 return self.unknown(format!("${{{target}}}"), span, Some(why));
             };

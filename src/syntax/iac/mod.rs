@@ -44,6 +44,9 @@ pub struct Template {
     pub guards: Vec<Guard>,
     /// Where placeholders stand for values grantlint could not work out.
     pub placeholders: Vec<Span>,
+    /// Deploy-time inputs used in policies: where, which, and the shortest value the template
+    /// lets through (a parameter's `MinLength`, a variable's `length(…) >=` validation).
+    pub inputs: Vec<Input>,
     /// Values met while evaluating the policy being read, reported when the policy is handed out
     /// if a verdict depends on them ([`audience::decisive`]).
     pending: Vec<(Unresolved, String)>,
@@ -92,6 +95,14 @@ pub struct ManagedPolicy {
     pub span: Span,
     /// The role and where it lists the policy: `DigiusherIAMRole.ManagedPolicyArns`.
     pub unit: String,
+}
+
+/// A parameter or variable without a default, used where `span` is.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub span: Span,
+    pub name: String,
+    pub min_length: Option<usize>,
 }
 
 /// A value the reader could not work out and left as a placeholder.

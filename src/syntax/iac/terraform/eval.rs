@@ -8,11 +8,12 @@
 
 use super::Module;
 use crate::span::Span;
-use crate::syntax::iac::Template;
 use crate::syntax::iac::text::{Escapes, Text};
 use crate::syntax::iac::value::{Choice, Value, concat};
+use crate::syntax::iac::{Input, Template};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, FuncCall, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::structure::Block;
 use hcl_edit::template::{Element, Template as HclTemplate};
 
 /// Values nested deeper than this, counting the references followed to reach them (a local
@@ -578,6 +579,11 @@ impl<'m, 'b> Eval<'m, 'b> {
                 self.value(&default.value, At { file, anchor: Some(place) })
             }
             None => {
+                if !self.quiet {
+                    let place = self.span_of(span.clone(), at);
+                    let input = Input { span: place, name: name.to_string(), min_length: min_length(block) };
+                    self.template.inputs.push(input);
+                }
                 let why = format!("variable `{name}` has no default: its value is given when Terraform runs");
                 self.unknown(span, at, Some(why))
             }
@@ -594,6 +600,22 @@ impl<'m, 'b> Eval<'m, 'b> {
         let inner = if file == 0 && at.anchor.is_none() { At::HERE } else { At { file, anchor: Some(place) } };
         self.value(&attribute.value, inner)
     }
+}
+
+/// The shortest value a variable's `validation` lets through: `length(var.x) >= N` (or `> N`).
+fn min_length(variable: &Block) -> Option<usize> {
+    variable.body.get_blocks("validation").find_map(|validation| {
+        let Expression::BinaryOp(op) = &validation.body.get_attribute("condition")?.value else { return None };
+        let above = match op.operator.value() {
+            hcl_edit::expr::BinaryOperator::GreaterEq => 0,
+            hcl_edit::expr::BinaryOperator::Greater => 1,
+            _ => return None,
+        };
+        let Expression::FuncCall(call) = &op.lhs_expr else { return None };
+        let Expression::Number(bound) = &op.rhs_expr else { return None };
+        let bound = usize::try_from(bound.value().as_u64()?).ok()?;
+        (call.name.name.value().as_str() == "length").then_some(bound + above)
+    })
 }
 
 /// `format` with `%s` (and `%%`); other verbs are not evaluated.

@@ -158,3 +158,12 @@ fn reference_cycles_are_cut() {
     let template = read(source, &[], &no_files);
     assert!(template.unresolved.iter().any(|u| u.message.contains("cycle")), "{:?}", template.unresolved);
 }
+
+#[test]
+fn a_validation_bounds_an_input() {
+    let source = include_str!("../../../../fixtures/iac/terraform/roles-and-forms/main.tf");
+    let template = read(source, &[], &no_files);
+    let input = template.inputs.iter().find(|i| i.name == "external_id").expect("the ExternalId input");
+    assert_eq!(input.min_length, Some(32));
+    assert_eq!(&source[input.span.range()], "var.external_id");
+}
