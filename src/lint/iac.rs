@@ -15,7 +15,7 @@ use crate::source::{LineIndex, SourceFile};
 use crate::span::Span;
 use crate::suppress;
 use crate::syntax::aws;
-use crate::syntax::iac::{Audience, Body, Embedded, JsonText, cloudformation, terraform};
+use crate::syntax::iac::{Audience, Body, Embedded, JsonText, cloudformation, delegates_to_account, terraform};
 use std::path::{Path, PathBuf};
 
 /// The kinds of template grantlint reads.
@@ -131,14 +131,23 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
 /// `internal-roles` says otherwise. A policy that does not parse stays an error.
 fn for_audience(mut found: Vec<Diagnostic>, audience: &Audience, options: &Options) -> Vec<Diagnostic> {
     let Audience::Internal(who) = audience else { return found };
-    let ceiling = options.config.and_then(|c| c.internal_roles).unwrap_or(Severity::Warning);
-    for diagnostic in found.iter_mut().filter(|d| d.rule.code != aws_syntax::RULE.code) {
-        if diagnostic.severity == Severity::Error {
-            diagnostic.severity = ceiling;
-        }
-        diagnostic.message = format!("{} (on {who}, not the vendor's)", diagnostic.message);
+    for diagnostic in &mut found {
+        not_the_vendors(diagnostic, who, options);
     }
     found
+}
+
+/// Names what a finding is about (`role X, which only lambda.amazonaws.com can assume`) and caps
+/// it at the configured `internal-roles` severity (a warning by default).
+fn not_the_vendors(diagnostic: &mut Diagnostic, who: &str, options: &Options) {
+    if diagnostic.rule.code == aws_syntax::RULE.code {
+        return;
+    }
+    let ceiling = options.config.and_then(|c| c.internal_roles).unwrap_or(Severity::Warning);
+    if diagnostic.severity == Severity::Error {
+        diagnostic.severity = ceiling;
+    }
+    diagnostic.message = format!("{} (on {who}, not the vendor's)", diagnostic.message);
 }
 
 /// What can be known about an ExternalId given at deploy time: the shortest value the template
@@ -198,6 +207,15 @@ fn aws_variants(
             {
                 continue;
             }
+            if kind == Some(aws::Kind::Resource)
+                && statement_at(&document, diagnostic.span).is_some_and(delegates_to_account)
+            {
+                not_the_vendors(
+                    &mut diagnostic,
+                    "a statement that lets this account's own IAM policies grant access",
+                    options,
+                );
+            }
             diagnostic.span = variant.map.map(diagnostic.span.start, diagnostic.span.end);
             // The same rule at the same place in another combination says the same thing again.
             let seen = out
@@ -218,13 +236,16 @@ fn aws_variants(
 /// Whether the statement holding `at` trusts a principal given at deploy time: one of its
 /// principals, or the condition values that narrow a `*` principal, is a placeholder.
 fn trusts_an_input(document: &aws::Document, at: Span, placeholder: &dyn Fn(Span) -> bool) -> bool {
-    let Some(policy) = &document.policy else { return false };
-    let Some(statement) = policy.statements.iter().find(|s| s.span.start <= at.start && at.end <= s.span.end) else {
-        return false;
-    };
+    let Some(statement) = statement_at(document, at) else { return false };
     let principals = statement.principal.iter().flat_map(|p| &p.entries).map(|e| e.value.span);
     let narrowing = trust_wrong_principal::narrowing(statement).into_iter().map(|v| v.span);
     principals.chain(narrowing).any(placeholder)
+}
+
+/// The statement of a document that holds `at`.
+fn statement_at<'d>(document: &'d aws::Document, at: Span) -> Option<&'d aws::Statement<'d>> {
+    let policy = document.policy.as_ref()?;
+    policy.statements.iter().find(|s| s.span.start <= at.start && at.end <= s.span.end)
 }
 
 /// A policy the template reads from another file (`file("trust.json")`): linted as the kind the

@@ -71,6 +71,22 @@ pub fn of_role(name: &str, trust: &Value) -> Audience {
     Audience::Internal(format!("role {name}, which only {} can assume", join_or(&who)))
 }
 
+/// Whether a resource policy's statement only lets the account the template is deployed in use
+/// its own IAM policies (`"Principal": {"AWS": "arn:aws:iam::${AWS::AccountId}:root"}`, as in
+/// every KMS key's default policy): not a grant to anyone else.
+pub fn delegates_to_account(statement: &aws::Statement) -> bool {
+    statement.principal.as_ref().is_some_and(|p| {
+        !p.negated
+            && !p.entries.is_empty()
+            && p.entries.iter().all(|e| {
+                let value = e.value.as_str();
+                e.kind == PrincipalKind::Aws
+                    && is_own_account(value)
+                    && (value.ends_with(":root") || !value.contains(':'))
+            })
+    })
+}
+
 /// Whether a principal names the account the template is deployed in.
 fn is_own_account(principal: &str) -> bool {
     principal.contains("${AWS::AccountId}") || principal.contains("aws_caller_identity")

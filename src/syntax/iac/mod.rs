@@ -24,7 +24,7 @@ use crate::span::{Span, SpanMap};
 use crate::syntax::aws;
 use crate::syntax::oci::PolicySource;
 use crate::syntax::oci::parser::SyntaxError;
-pub use audience::Audience;
+pub use audience::{Audience, delegates_to_account};
 
 /// The combinations of conditions linted in one policy; more are counted, not linted.
 pub const MAX_VARIANTS: usize = 16;
