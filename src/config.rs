@@ -7,6 +7,7 @@
 //! exclude = ["policies/legacy/**"]
 //! fail-on = "warning"
 //! packs = ["ec2-start-stop"]          # optional permission packs of the profile to accept
+//! internal-roles = "error"            # template roles only services or the account assume (default: warning)
 //!
 //! [lint.rules]                         # per-rule severity, or "off"
 //! OCI010 = "off"
@@ -55,6 +56,7 @@ struct LintSection {
     fail_on: Option<Severity>,
     #[serde(default)]
     packs: Vec<String>,
+    internal_roles: Option<Severity>,
     #[serde(default)]
     rules: BTreeMap<String, RuleSetting>,
     #[serde(default)]
@@ -105,6 +107,9 @@ pub struct Config {
     pub exclude: Option<GlobSet>,
     pub fail_on: Option<Severity>,
     pub packs: Vec<String>,
+    /// The highest severity of findings on a template's roles that only AWS services or the
+    /// account itself can assume (`None`: warning).
+    pub internal_roles: Option<Severity>,
     pub rules: BTreeMap<&'static str, RuleSetting>,
     pub per_file_ignores: Vec<(GlobSet, String, Vec<&'static str>)>,
     pub ignores: Vec<Ignore>,
@@ -184,6 +189,7 @@ impl Config {
             exclude: globs(&lint.exclude, &shown.to_string())?,
             fail_on: lint.fail_on,
             packs: lint.packs,
+            internal_roles: lint.internal_roles,
             ..Config::default()
         };
         for (name, setting) in &lint.rules {

@@ -3,7 +3,11 @@
 
 use super::{FileResult, Options, Outcome, aws_diagnostics, lint_json, lint_oci};
 use crate::diagnostic::Diagnostic;
-use crate::rules::aws::{syntax_error as aws_syntax, unknown_action};
+use crate::diagnostic::Severity;
+use crate::rules::aws::{
+    syntax_error as aws_syntax, trust_missing_external_id, trust_weak_external_id, trust_wrong_principal,
+    unknown_action,
+};
 use crate::rules::iac::{syntax_error, unresolved_reference};
 use crate::rules::oci::{syntax_error as oci_syntax, unknown_resource_type};
 use crate::rules::{Check, Context, RULES};
@@ -11,7 +15,7 @@ use crate::source::{LineIndex, SourceFile};
 use crate::span::Span;
 use crate::suppress;
 use crate::syntax::aws;
-use crate::syntax::iac::{Body, Embedded, JsonText, cloudformation, terraform};
+use crate::syntax::iac::{Audience, Body, Embedded, JsonText, cloudformation, delegates_to_account, terraform};
 use std::path::{Path, PathBuf};
 
 /// The kinds of template grantlint reads.
@@ -21,12 +25,22 @@ pub(super) enum Flavor {
     CloudFormation,
 }
 
-/// Rules that judge how a value is spelled (an ARN's shape, an action's name). A placeholder has
-/// no spelling of its own, so their findings on one are not reported; rules that judge what a
-/// value means (the vendor's account, the ExternalId) still see it as a value they do not know.
-fn judges_spelling(code: &str) -> bool {
-    [aws_syntax::RULE.code, unknown_action::RULE.code, oci_syntax::RULE.code, unknown_resource_type::RULE.code]
-        .contains(&code)
+/// Rules whose verdict on a value needs the value itself: how it is spelled (an ARN's shape, an
+/// action's name), which account a principal is, what an ExternalId is. A placeholder stands for
+/// a value given when the template is deployed (a parameter without a default, a data source, a
+/// custom resource's output), so their findings on one are not reported: IAC002 reports the
+/// placeholder where a verdict depends on it, and an ExternalId entered at deploy time is the
+/// right way to give each customer its own.
+fn needs_the_value(code: &str) -> bool {
+    [
+        aws_syntax::RULE.code,
+        unknown_action::RULE.code,
+        oci_syntax::RULE.code,
+        unknown_resource_type::RULE.code,
+        trust_weak_external_id::RULE.code,
+        trust_wrong_principal::RULE.code,
+    ]
+    .contains(&code)
 }
 
 pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
@@ -34,7 +48,9 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
         Flavor::Terraform => {
             let siblings = module_files(&file.source.path);
             let texts: Vec<&str> = siblings.iter().map(String::as_str).collect();
-            terraform::read(&file.source.text, &texts)
+            let dir = directory(&file.source.path);
+            let load = |relative: &str| std::fs::read_to_string(dir.join(relative)).ok();
+            terraform::read(&file.source.text, &texts, &load)
         }
         Flavor::CloudFormation => match cloudformation::read(&file.source.text) {
             Some(template) => template,
@@ -70,12 +86,12 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
                 }
             }
             Body::Aws { kind, variants } => {
-                let found = aws_variants(variants, *kind, options);
-                file.diagnostics.extend(named(found, &policy.unit));
+                let found = aws_variants(variants, *kind, options, &|span| template.touches_placeholder(span));
+                file.diagnostics.extend(named(for_audience(found, &policy.audience, options), &policy.unit));
             }
             Body::File { kind, path } => {
                 let found = external(&file.source, policy, path, *kind, options);
-                file.diagnostics.extend(named(found, &policy.unit));
+                file.diagnostics.extend(named(for_audience(found, &policy.audience, options), &policy.unit));
             }
         }
     }
@@ -91,9 +107,14 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
     while let Some(diagnostic) = file.diagnostics.get_mut(index) {
         // Positions pass through two parsers and a map; whatever they say, a span stays in the text.
         diagnostic.span = within(text, diagnostic.span);
-        if judges_spelling(diagnostic.rule.code) && template.touches_placeholder(diagnostic.span) {
-            file.diagnostics.remove(index);
-            continue;
+        if needs_the_value(diagnostic.rule.code) && template.touches_placeholder(diagnostic.span) {
+            match short_input(&template, diagnostic) {
+                Some(message) => diagnostic.message = message,
+                None => {
+                    file.diagnostics.remove(index);
+                    continue;
+                }
+            }
         }
         if let Some(conditions) = template.conditions(diagnostic.span) {
             diagnostic.message = format!("{} (when {conditions})", diagnostic.message);
@@ -103,6 +124,46 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
     file.outcome = Outcome::Linted(template.policies.len());
     scopes.sort_by_key(|s| (s.start, s.end));
     file.suppressions = suppress::scope_directives(suppress::directives(&file.source.text), &scopes);
+}
+
+/// Findings on a policy of roles only AWS services or the account itself can assume: not the
+/// vendor's grant, so they name the role and are warnings, unless the configuration's
+/// `internal-roles` says otherwise. A policy that does not parse stays an error.
+fn for_audience(mut found: Vec<Diagnostic>, audience: &Audience, options: &Options) -> Vec<Diagnostic> {
+    let Audience::Internal(who) = audience else { return found };
+    for diagnostic in &mut found {
+        not_the_vendors(diagnostic, who, options);
+    }
+    found
+}
+
+/// Names what a finding is about (`role X, which only lambda.amazonaws.com can assume`) and caps
+/// it at the configured `internal-roles` severity (a warning by default).
+fn not_the_vendors(diagnostic: &mut Diagnostic, who: &str, options: &Options) {
+    if diagnostic.rule.code == aws_syntax::RULE.code {
+        return;
+    }
+    let ceiling = options.config.and_then(|c| c.internal_roles).unwrap_or(Severity::Warning);
+    if diagnostic.severity == Severity::Error {
+        diagnostic.severity = ceiling;
+    }
+    diagnostic.message = format!("{} (on {who}, not the vendor's)", diagnostic.message);
+}
+
+/// What can be known about an ExternalId given at deploy time: the shortest value the template
+/// lets through (`MinLength`, a `length(…) >=` validation), when that is under 16 characters.
+fn short_input(template: &crate::syntax::iac::Template, diagnostic: &Diagnostic) -> Option<String> {
+    if diagnostic.rule.code != trust_weak_external_id::RULE.code || !diagnostic.message.starts_with("ExternalId ") {
+        return None;
+    }
+    let span = diagnostic.span;
+    let input =
+        template.inputs.iter().find(|i| i.span.start < span.end.max(span.start + 1) && span.start < i.span.end)?;
+    let shortest = input.min_length.filter(|&min| min < trust_weak_external_id::MIN_STRONG_LEN)?;
+    Some(format!(
+        "ExternalId `{}` is given at deploy time, and the template lets it be as short as {shortest} characters, under 16",
+        input.name
+    ))
 }
 
 /// `span`, cut to the text and to character boundaries.
@@ -126,22 +187,65 @@ fn named(diagnostics: Vec<Diagnostic>, unit: &str) -> impl Iterator<Item = Diagn
 }
 
 /// An AWS policy's findings over every combination of its conditions, placed in the template;
-/// a finding that several combinations share is reported once.
-fn aws_variants(variants: &[JsonText], kind: Option<aws::Kind>, options: &Options) -> Vec<Diagnostic> {
+/// a rule's finding at one place is reported once, from the first combination that draws it.
+/// An ExternalId guards against a vendor being tricked into assuming your role; whether a
+/// principal given at deploy time (`placeholder`) is a vendor's is not known, so AWS008 is not
+/// reported on it (IAC002 reports the principal where it decides who can assume the role).
+fn aws_variants(
+    variants: &[JsonText],
+    kind: Option<aws::Kind>,
+    options: &Options,
+    placeholder: &dyn Fn(Span) -> bool,
+) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     for variant in variants {
+        let before = out.len();
         let document = aws::parse(&variant.text, kind);
         for mut diagnostic in aws_diagnostics(&document, options) {
+            if diagnostic.rule.code == trust_missing_external_id::RULE.code
+                && trusts_an_input(&document, diagnostic.span, &|s| placeholder(variant.map.map(s.start, s.end)))
+            {
+                continue;
+            }
+            if kind == Some(aws::Kind::Resource)
+                && statement_at(&document, diagnostic.span).is_some_and(delegates_to_account)
+            {
+                not_the_vendors(
+                    &mut diagnostic,
+                    "a statement that lets this account's own IAM policies grant access",
+                    options,
+                );
+            }
             diagnostic.span = variant.map.map(diagnostic.span.start, diagnostic.span.end);
-            let seen = out.iter().any(|d| {
-                d.rule.code == diagnostic.rule.code && d.span == diagnostic.span && d.message == diagnostic.message
-            });
+            // The same rule at the same place in another combination says the same thing again.
+            let seen = out
+                .iter()
+                .take(before)
+                .any(|d| d.rule.code == diagnostic.rule.code && d.span == diagnostic.span)
+                || out.iter().skip(before).any(|d| {
+                    d.rule.code == diagnostic.rule.code && d.span == diagnostic.span && d.message == diagnostic.message
+                });
             if !seen {
                 out.push(diagnostic);
             }
         }
     }
     out
+}
+
+/// Whether the statement holding `at` trusts a principal given at deploy time: one of its
+/// principals, or the condition values that narrow a `*` principal, is a placeholder.
+fn trusts_an_input(document: &aws::Document, at: Span, placeholder: &dyn Fn(Span) -> bool) -> bool {
+    let Some(statement) = statement_at(document, at) else { return false };
+    let principals = statement.principal.iter().flat_map(|p| &p.entries).map(|e| e.value.span);
+    let narrowing = trust_wrong_principal::narrowing(statement).into_iter().map(|v| v.span);
+    principals.chain(narrowing).any(placeholder)
+}
+
+/// The statement of a document that holds `at`.
+fn statement_at<'d>(document: &'d aws::Document, at: Span) -> Option<&'d aws::Statement<'d>> {
+    let policy = document.policy.as_ref()?;
+    policy.statements.iter().find(|s| s.span.start <= at.start && at.end <= s.span.end)
 }
 
 /// A policy the template reads from another file (`file("trust.json")`): linted as the kind the
@@ -258,11 +362,7 @@ mod tests {
         let unit = Some("Role.Policies[reads]".to_string());
         assert_eq!(
             findings("stack.yaml", yaml),
-            [
-                ("AWS006", "s3:GetObject".into(), unit.clone()),
-                ("AWS003", "s3:*".into(), unit.clone()),
-                ("IAC002", "${Unnamed}".into(), unit),
-            ]
+            [("AWS006", "s3:GetObject".into(), unit.clone()), ("AWS003", "s3:*".into(), unit),]
         );
         let tf = concat!(
             "variable \"verb\" {\n",
@@ -282,10 +382,12 @@ mod tests {
     }
 
     #[test]
-    fn an_external_id_given_at_deploy_time_can_be_accepted() {
-        let template = |directive: &str| {
-            let head = "Parameters:\n  ExternalId: {Type: String}\nResources:\n  Role:\n    Type: AWS::IAM::Role\n";
+    fn an_external_id_given_at_deploy_time_is_right() {
+        let template = |parameter: &str| {
+            let head =
+                format!("Parameters:\n  ExternalId: {parameter}\nResources:\n  Role:\n    Type: AWS::IAM::Role\n");
             let trust = concat!(
+                "    Properties:\n",
                 "      AssumeRolePolicyDocument:\n",
                 "        Version: '2012-10-17'\n",
                 "        Statement:\n",
@@ -294,13 +396,45 @@ mod tests {
                 "            Action: sts:AssumeRole\n",
                 "            Condition: {StringEquals: {'sts:ExternalId': !Ref ExternalId}}\n",
             );
-            format!("{head}    Properties:\n{directive}{trust}")
+            format!("{head}{trust}")
         };
         let codes = |text: &str| findings("stack.yaml", text).into_iter().map(|(code, ..)| code).collect::<Vec<_>>();
-        assert_eq!(codes(&template("")), ["AWS009", "IAC002"]);
-        let accepted =
-            "      # grantlint: ignore[AWS009, IAC002] the ExternalId is entered when the stack is created\n";
-        assert_eq!(codes(&template(accepted)), Vec::<&str>::new());
+        assert_eq!(codes(&template("{Type: String}")), Vec::<&str>::new());
+        assert_eq!(codes(&template("{Type: String, MinLength: 32}")), Vec::<&str>::new());
+        // What the template does say about the input is judged.
+        let short = findings("stack.yaml", &template("{Type: String, MinLength: 6}"));
+        assert_eq!(short.iter().map(|(code, ..)| *code).collect::<Vec<_>>(), ["AWS009"]);
+        // A literal default is what the role gets unless someone enters another: it is judged.
+        assert_eq!(codes(&template("{Type: String, Default: abc}")), ["AWS009"]);
+    }
+
+    #[test]
+    fn roles_only_services_assume_are_not_the_vendors() {
+        let yaml = concat!(
+            "Resources:\n",
+            "  Fn:\n",
+            "    Type: AWS::IAM::Role\n",
+            "    Properties:\n",
+            "      AssumeRolePolicyDocument:\n",
+            "        Version: '2012-10-17'\n        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]\n",
+            "      Policies:\n",
+            "        - PolicyName: writes\n",
+            "          PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 's3:PutObject', Resource: '*'}]}\n",
+        );
+        let report = lint_source(SourceFile::new("stack.yaml", yaml), &Options::default());
+        let found: Vec<(&str, Severity, String)> =
+            report.diagnostics().map(|(_, d)| (d.rule.code, d.severity, d.message.clone())).collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        let (code, severity, message) = &found[0];
+        assert_eq!((*code, *severity), ("AWS002", Severity::Warning));
+        assert!(
+            message.ends_with("(on role Fn, which only lambda.amazonaws.com can assume, not the vendor's)"),
+            "{message}"
+        );
+        let config = crate::config::Config { internal_roles: Some(Severity::Error), ..Default::default() };
+        let options = Options { config: Some(&config), ..Options::default() };
+        let report = lint_source(SourceFile::new("stack.yaml", yaml), &options);
+        assert!(report.diagnostics().all(|(_, d)| d.severity == Severity::Error));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Terraform and CloudFormation templates through the command line: every input shape, with each
 //! finding at its line and column in the template and named by its policy.
 
-use crate::support::{Run, SHARED, grantlint, grantlint_with_stdin, repo_root};
+use crate::support::{Run, SHARED, grantlint, grantlint_in, grantlint_with_stdin, repo_root};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
@@ -13,6 +13,7 @@ const SHAPES: &[&str] = &[
     "cloudformation/digiusher",
     "cloudformation/intrinsics",
     "cloudformation/json-form",
+    "cloudformation/roles-and-forms",
     "cloudformation/unresolved",
     "terraform/bad",
     "terraform/digiusher-aws-legacy",
@@ -21,6 +22,7 @@ const SHAPES: &[&str] = &[
     "terraform/heredoc-interpolation",
     "terraform/jsonencode-attachments",
     "terraform/policy-document",
+    "terraform/roles-and-forms",
     "terraform/unresolved",
 ];
 
@@ -211,10 +213,10 @@ fn bad_templates_are_positioned_or_skipped() {
 #[test]
 fn templates_from_standard_input() {
     let template =
-        fs::read_to_string(repo_root().join("fixtures/iac/cloudformation/unresolved/stack.yaml")).expect("the fixture");
+        fs::read_to_string(repo_root().join("fixtures/iac/cloudformation/intrinsics/stack.yaml")).expect("the fixture");
     let run = grantlint_with_stdin(&["check", "--format", "concise", "-"], Some(&template));
     assert_eq!(run.code, 1, "{run}");
-    assert!(run.stdout.contains("-:23:33: AWS009"), "{run}");
+    assert!(run.stdout.contains("-:52:106: AWS002"), "{run}");
 }
 
 /// The template rules are listed and documented like the others.
@@ -225,4 +227,25 @@ fn template_rules_are_documented() {
         assert_eq!(run.code, 0, "{run}");
         assert!(run.stdout.len() > 400, "{code} has documentation:\n{run}");
     }
+}
+
+/// Findings on a role only an AWS service assumes are warnings naming the role, unless the
+/// configuration's `internal-roles` makes them errors.
+#[test]
+fn internal_roles_follow_the_configuration() {
+    let template = repo_root().join("fixtures/iac/cloudformation/roles-and-forms/stack.yaml");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    fs::copy(&template, dir.path().join("stack.yaml")).expect("the fixture copies");
+    let severities = || -> Vec<String> {
+        let run = grantlint_in(dir.path(), &["check", "--format", "json", "stack.yaml"]);
+        let report: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}\n{run}"));
+        findings(&report)
+            .iter()
+            .filter(|f| f["message"].as_str().is_some_and(|m| m.contains("(on role ForwarderRole, which only")))
+            .filter_map(|f| f["severity"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(severities(), ["warning", "warning"]);
+    fs::write(dir.path().join(".grantlint.toml"), "[lint]\ninternal-roles = \"error\"\n").expect("writable");
+    assert_eq!(severities(), ["error", "error"]);
 }

@@ -12,3 +12,4 @@ mod oci;
 mod oci_corpus;
 mod precommit;
 mod support;
+mod vendors;

@@ -48,11 +48,43 @@ pub fn check(policy: &Policy, cx: &mut Context) {
     cx.report(diagnostic);
 }
 
-/// The first resource or condition value holding a policy variable (`${…}`).
+/// The first resource or condition value holding a policy variable.
 fn first_variable<'p>(policy: &'p Policy) -> Option<&'p Str<'p>> {
     policy.statements.iter().find_map(|s| {
         let resources = s.resource.iter().flat_map(|r| &r.values);
         let conditions = s.condition.iter().flat_map(|c| &c.blocks).flat_map(|b| &b.entries).flat_map(|e| &e.values);
-        resources.chain(conditions).find(|v| v.as_str().contains("${"))
+        resources.chain(conditions).find(|v| has_policy_variable(v.as_str()))
     })
+}
+
+/// Whether `value` holds an IAM policy variable: `${prefix:key}` (`${aws:username}`,
+/// `${saml:sub}`) or one of the special `${*}`, `${?}`, `${$}`. A template's own placeholders
+/// (`${BucketName}`, `${AWS::AccountId}`, `${var.bucket}`) are not: CloudFormation and Terraform
+/// replace them before IAM sees the policy.
+fn has_policy_variable(value: &str) -> bool {
+    value.split("${").skip(1).filter_map(|rest| rest.split_once('}').map(|(inner, _)| inner)).any(|inner| {
+        matches!(inner, "*" | "?" | "$")
+            || inner.split_once(':').is_some_and(|(prefix, key)| {
+                !prefix.is_empty()
+                    && prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !key.is_empty()
+                    && !key.starts_with(':')
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_policy_variable;
+
+    #[test]
+    fn policy_variables_are_not_template_placeholders() {
+        assert!(has_policy_variable("arn:aws:s3:::home/${aws:username}/*"));
+        assert!(has_policy_variable("${aws:PrincipalTag/team}"));
+        assert!(has_policy_variable("a${*}b"));
+        assert!(!has_policy_variable("arn:aws:s3:::${BucketName}/*"));
+        assert!(!has_policy_variable("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"));
+        assert!(!has_policy_variable("${var.bucket}"));
+        assert!(!has_policy_variable("${data.aws_caller_identity.current.account_id}"));
+    }
 }

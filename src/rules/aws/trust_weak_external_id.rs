@@ -36,7 +36,7 @@ declare_rule! {
 /// IAM's limits on an ExternalId value.
 const MAX_LEN: usize = 1224;
 /// Shorter values are guessable.
-const MIN_STRONG_LEN: usize = 16;
+pub(crate) const MIN_STRONG_LEN: usize = 16;
 
 const PINNING: Operator = Operator { set: None, base: BaseOperator::StringEquals, if_exists: false };
 

@@ -1,6 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
-use crate::syntax::aws::{Kind, Policy, PrincipalKind};
+use crate::syntax::aws::{BaseOperator, Kind, Policy, PrincipalKind, Statement, Str};
 
 declare_rule! {
     /// A trust policy lets someone other than the vendor's account assume the role.
@@ -13,7 +13,10 @@ declare_rule! {
     /// every principal other than the profile's account is reported too: another account, a
     /// service or federated principal, or a unique ID (`AROA…`), which IAM shows when the role
     /// the policy named was deleted. `123456789012`, `arn:aws:iam::123456789012:root` and any
-    /// `arn:<partition>:iam::123456789012:…` ARN all name account 123456789012.
+    /// `arn:<partition>:iam::123456789012:…` ARN all name account 123456789012. A `*` that a
+    /// condition narrows to named principals (`aws:PrincipalArn`, `aws:PrincipalAccount`,
+    /// `aws:PrincipalOrgID` with `StringEquals`, `StringLike`, `ArnEquals` or `ArnLike`) trusts
+    /// only those, and is not reported as every account.
     ///
     /// ## Example
     /// ```json
@@ -53,9 +56,12 @@ pub fn check(policy: &Policy, cx: &mut Context) {
         if !statement.allows() {
             continue;
         }
+        let narrowed = !narrowing(statement).is_empty();
         for entry in &principal.entries {
             let value = entry.value.as_str();
-            let message = if value == "*" {
+            let message = if value == "*" && narrowed {
+                continue;
+            } else if value == "*" {
                 "`*` lets every AWS account assume this role; an ExternalId does not make that safe".to_string()
             } else if value.contains(['*', '?']) {
                 format!("`{value}` has a wildcard; a principal must name one account or role")
@@ -78,4 +84,26 @@ pub fn check(policy: &Policy, cx: &mut Context) {
             cx.report(Diagnostic::new(&RULE, entry.value.span, message).with_help(help.clone()));
         }
     }
+}
+
+/// Condition keys that say who the caller is: with one of them, `"Principal": "*"` trusts only
+/// the principals it names.
+const PRINCIPAL_KEYS: &[&str] = &["aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgID"];
+
+/// The values of a statement's conditions that narrow a `*` principal to named principals: a
+/// positive string or ARN test of a [`PRINCIPAL_KEYS`] key, with a value that is not only a
+/// wildcard.
+pub(crate) fn narrowing<'s>(statement: &'s Statement) -> Vec<&'s Str<'s>> {
+    let positive =
+        [BaseOperator::StringEquals, BaseOperator::StringLike, BaseOperator::ArnEquals, BaseOperator::ArnLike];
+    statement
+        .condition
+        .iter()
+        .flat_map(|c| &c.blocks)
+        .filter(|b| positive.contains(&b.operator.base) && !b.operator.if_exists)
+        .flat_map(|b| &b.entries)
+        .filter(|e| PRINCIPAL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(&e.key.value)))
+        .flat_map(|e| &e.values)
+        .filter(|v| !v.as_str().chars().all(|c| c == '*' || c == '?'))
+        .collect()
 }

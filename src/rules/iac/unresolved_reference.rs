@@ -3,31 +3,39 @@ use crate::rules::declare_rule;
 use crate::syntax::iac::Unresolved;
 
 declare_rule! {
-    /// A value in a template's policy could not be worked out, so grantlint checked a
-    /// placeholder in its place.
+    /// A value in a template's policy that a verdict depends on could not be worked out, or a
+    /// policy could not be worked out at all and is not checked.
     ///
     /// grantlint evaluates what it can: CloudFormation parameter defaults, `!Sub`, `!Join`,
-    /// `!FindInMap`, `!Select`, `!Split`; Terraform variable defaults, locals, conditionals and
-    /// `concat`, `join`, `format`, `jsonencode`. What it cannot — a parameter or variable without
-    /// a default, `Fn::ImportValue`, a function it does not evaluate, a name the template does
-    /// not define — becomes a placeholder spelled `${name}` (a word such as `var.group_name`
-    /// where an OCI statement needs a name). The rules treat a placeholder as a value they do not
-    /// know: it never matches the vendor's account, group or ExternalId, and a rule that wants
-    /// one reports it (AWS009 reports an ExternalId placeholder). Findings about how such a value
-    /// is spelled (an ARN's shape, an unknown action) are not reported.
+    /// `!FindInMap`, `!Select`, `!Split`; Terraform variable defaults, locals, conditionals,
+    /// `concat`, `join`, `format`, `jsonencode` and `templatefile` (the template file read from the
+    /// module). What it cannot — a parameter or variable without a default, a pseudo parameter, a
+    /// data source, a custom resource's output, `Fn::ImportValue`, a macro (`Fn::Transform`) —
+    /// is a value given when the template is deployed. Such values are never judged as text: an
+    /// ExternalId taken from a parameter is the right way to give each customer its own, and
+    /// findings about how a value is spelled, which account a principal names or what an
+    /// ExternalId is are not reported on one.
     ///
-    /// Values only a deployment knows — `AWS::AccountId`, `AWS::Region`, a resource's
-    /// attributes, Terraform data sources — also stay placeholders, without this finding.
+    /// Reported, once, where such a value decides a verdict: the principal a trust or resource
+    /// policy lets in, an action, an `Effect`, a condition's operator or key, or the whole
+    /// document or statement, which then is not checked. The message says which verdict it
+    /// leaves open. A resource name, a policy name or a condition's value grantlint does not know
+    /// changes no verdict and is not reported.
     ///
-    /// Give the parameter or variable a default, or check the deployed role with `grantlint
-    /// audit`. A value that is rightly given at deploy time, such as the ExternalId the vendor
-    /// issues each customer, can be accepted with a suppression above the policy:
-    /// `# grantlint: ignore[AWS009, IAC002] the ExternalId is entered when the stack is created`.
+    /// Check the role as deployed with `grantlint audit`, or pass the value in the template where
+    /// it is fixed (a vendor's account ID is the same for every customer).
     ///
     /// ## Example
     /// ```yaml
     /// Parameters:
     ///   VendorAccount: {Type: String}
+    /// Resources:
+    ///   Role:
+    ///     Type: AWS::IAM::Role
+    ///     Properties:
+    ///       AssumeRolePolicyDocument:
+    ///         Statement:
+    ///           - {Effect: Allow, Action: sts:AssumeRole, Principal: {AWS: !Ref VendorAccount}}
     /// ```
     /// Use instead:
     /// ```yaml
@@ -38,8 +46,9 @@ declare_rule! {
 }
 
 pub fn diagnostic(unresolved: &Unresolved) -> Diagnostic {
-    let mut diagnostic = Diagnostic::new(&RULE, unresolved.span, unresolved.message.clone())
-        .with_help("give it a default, or check the policy as deployed (`grantlint audit`)");
+    let mut diagnostic = Diagnostic::new(&RULE, unresolved.span, unresolved.message.clone()).with_help(
+        "check the role as deployed (`grantlint audit`), or write the value into the template where it is fixed",
+    );
     diagnostic.unit = unresolved.unit.clone();
     diagnostic
 }

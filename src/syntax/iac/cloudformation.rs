@@ -10,9 +10,9 @@
 //! a `Condition`.
 
 use super::text::Text;
-use super::value::{Choice, Value};
+use super::value::{self, Choice, Value};
 use super::yaml::{self, Node, NodeKind};
-use super::{Template, unit_name};
+use super::{Audience, Template, audience, unit_name};
 use crate::source::LineIndex;
 use crate::span::Span;
 use crate::syntax::aws::Kind;
@@ -50,7 +50,9 @@ pub fn read(text: &str) -> Option<Template> {
         lines: LineIndex::new(text),
         template: Template::default(),
         unit: String::new(),
+        roles: HashMap::new(),
     };
+    reader.roles = reader.role_audiences();
     let attached = reader.managed_policy_links();
     for (id, resource) in resources.entries() {
         if let Some(id) = id.str() {
@@ -60,6 +62,15 @@ pub fn read(text: &str) -> Option<Template> {
     Some(reader.template)
 }
 
+/// Resource policies: the resource type, its document property, the property naming what it is
+/// on, and what that is called.
+const RESOURCE_POLICIES: &[(&str, &str, &str, &str)] = &[
+    ("AWS::S3::BucketPolicy", "PolicyDocument", "Bucket", "bucket"),
+    ("AWS::SNS::TopicPolicy", "PolicyDocument", "Topics", "topic"),
+    ("AWS::SQS::QueuePolicy", "PolicyDocument", "Queues", "queue"),
+    ("AWS::KMS::Key", "KeyPolicy", "", "key"),
+];
+
 struct Reader<'n> {
     parameters: Option<&'n Node>,
     mappings: Option<&'n Node>,
@@ -68,6 +79,8 @@ struct Reader<'n> {
     template: Template,
     /// The policy being read, for the findings about its values.
     unit: String,
+    /// Who can assume each role of the template, by logical ID.
+    roles: HashMap<String, Audience>,
 }
 
 /// The intrinsic function a node calls, by its long name (`Fn::Sub`, `Ref`), and its argument.
@@ -145,6 +158,36 @@ impl<'n> Reader<'n> {
         links
     }
 
+    /// Who can assume each role, from its trust policy.
+    fn role_audiences(&mut self) -> HashMap<String, Audience> {
+        let mut roles = HashMap::new();
+        for (id, resource) in self.resources.entries() {
+            let Some(id) = id.str() else { continue };
+            if resource.get("Type").and_then(Node::str) != Some("AWS::IAM::Role") {
+                continue;
+            }
+            let trust = resource.get("Properties").and_then(|p| p.get("AssumeRolePolicyDocument"));
+            let audience = match trust {
+                Some(trust) => {
+                    let value = self.eval(trust, 0);
+                    audience::of_role(id, &value)
+                }
+                None => Audience::Outside,
+            };
+            roles.insert(id.to_string(), audience);
+        }
+        // Evaluated again where each trust policy is read; what was met here is reported there.
+        self.template.pending.clear();
+        roles
+    }
+
+    /// The audience of a policy on `links` (logical IDs or names): outside unless every one is
+    /// a role of this template that only services or this account can assume.
+    fn audience(&self, links: &[String]) -> Audience {
+        let outside = Audience::Outside;
+        Audience::of_all(links.iter().map(|link| self.roles.get(link).unwrap_or(&outside)))
+    }
+
     fn resource(&mut self, id: &str, resource: &'n Node, attached: &HashMap<String, Vec<String>>) {
         let Some(kind) = resource.get("Type").and_then(Node::str) else { return };
         let Some(properties) = resource.get("Properties") else { return };
@@ -153,12 +196,13 @@ impl<'n> Reader<'n> {
         }
         match kind {
             "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
+                let audience = self.audience(&[id.to_string()]);
                 if let Some(trust) = properties.get("AssumeRolePolicyDocument") {
-                    self.document(format!("{id}.AssumeRolePolicyDocument"), Kind::Trust, trust);
+                    self.document(format!("{id}.AssumeRolePolicyDocument"), (Kind::Trust, audience.clone()), trust);
                 }
                 if let Some(policies) = properties.get("Policies") {
                     for (index, policy) in self.branches(policies).into_iter().enumerate() {
-                        self.inline_policy(id, index, policy);
+                        self.inline_policy(id, index, policy, &audience);
                     }
                 }
                 if let Some(arns) = properties.get("ManagedPolicyArns") {
@@ -174,34 +218,70 @@ impl<'n> Reader<'n> {
                 links.extend(attached.get(id).into_iter().flatten().cloned());
                 let mut seen = std::collections::HashSet::new();
                 links.retain(|link| seen.insert(link.clone()));
+                let audience = self.audience(&links);
                 let notes: Vec<String> =
                     if links.is_empty() { Vec::new() } else { vec![format!("attached to {}", links.join(", "))] };
-                self.policy_document(unit_name(id, &notes), Kind::Identity, properties);
+                self.policy_document(unit_name(id, &notes), (Kind::Identity, audience), properties, "PolicyDocument");
             }
-            "AWS::S3::BucketPolicy" => {
+            "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => {
+                let key = match kind {
+                    "AWS::IAM::RolePolicy" => "RoleName",
+                    "AWS::IAM::UserPolicy" => "UserName",
+                    _ => "GroupName",
+                };
+                let links = properties.get(key).map(|n| self.names(n)).unwrap_or_default();
+                let audience = if key == "RoleName" { self.audience(&links) } else { Audience::Outside };
+                let notes: Vec<String> = links.iter().map(|l| format!("on {l}")).collect();
+                self.policy_document(unit_name(id, &notes), (Kind::Identity, audience), properties, "PolicyDocument");
+            }
+            _ => {
+                let Some((document, target, what)) = RESOURCE_POLICIES
+                    .iter()
+                    .find_map(|(t, d, target, what)| (*t == kind).then_some((*d, *target, *what)))
+                else {
+                    return;
+                };
+                // A key without `KeyPolicy` gets the default policy, which trusts the account.
+                if kind == "AWS::KMS::Key" && properties.get(document).is_none() {
+                    return;
+                }
                 let notes: Vec<String> = properties
-                    .get("Bucket")
+                    .get(target)
                     .map(|b| self.names(b))
                     .unwrap_or_default()
                     .into_iter()
-                    .map(|b| format!("bucket {b}"))
+                    .map(|b| format!("{what} {b}"))
                     .collect();
-                self.policy_document(unit_name(id, &notes), Kind::Resource, properties);
+                self.policy_document(unit_name(id, &notes), (Kind::Resource, Audience::Outside), properties, document);
             }
-            _ => {}
         }
     }
 
-    /// `PolicyDocument` of a policy resource's properties.
-    fn policy_document(&mut self, unit: String, kind: Kind, properties: &'n Node) {
-        match properties.get("PolicyDocument") {
+    /// The policy document `key` of a policy resource's properties.
+    fn policy_document(&mut self, unit: String, kind: (Kind, Audience), properties: &'n Node, key: &str) {
+        match properties.get(key) {
             Some(document) => self.document(unit, kind, document),
-            None => self.template.error(first_key(properties), format!("{unit} has no `PolicyDocument`")),
+            None => self.template.error(first_key(properties), format!("{unit} has no `{key}`")),
         }
     }
 
     /// One item of `Policies`: `{PolicyName, PolicyDocument}`.
-    fn inline_policy(&mut self, id: &str, index: usize, policy: &'n Node) {
+    fn inline_policy(&mut self, id: &str, index: usize, policy: &'n Node, audience: &Audience) {
+        if let Some((name, args)) = intrinsic(policy) {
+            let message = match name.as_str() {
+                "Fn::Transform" => {
+                    let macro_name = items(args).first().and_then(|a| a.get("Name")).and_then(Node::str).unwrap_or("?");
+                    format!(
+                        "this policy is made by the macro `{macro_name}` (`Fn::Transform`) when the stack is deployed, so it is not checked"
+                    )
+                }
+                other => {
+                    format!("this policy is made by `{other}`, which grantlint does not evaluate, so it is not checked")
+                }
+            };
+            self.template.unresolved(policy.span, message, &format!("{id}.Policies[{index}]"));
+            return;
+        }
         if !matches!(policy.kind, NodeKind::Map(_)) {
             let message = format!("{id}.Policies[{index}] must be a mapping with `PolicyName` and `PolicyDocument`");
             self.template.error(policy.span, message);
@@ -214,16 +294,16 @@ impl<'n> Reader<'n> {
         };
         let unit = format!("{id}.Policies[{name}]");
         match policy.get("PolicyDocument") {
-            Some(document) => self.document(unit, Kind::Identity, document),
+            Some(document) => self.document(unit, (Kind::Identity, audience.clone()), document),
             None => self.template.error(first_key(policy), format!("{unit} has no `PolicyDocument`")),
         }
     }
 
     /// A policy document: evaluated, then handed out with every combination of its conditions.
-    fn document(&mut self, unit: String, kind: Kind, node: &'n Node) {
+    fn document(&mut self, unit: String, (kind, audience): (Kind, Audience), node: &'n Node) {
         self.unit = unit.clone();
         let value = self.eval(node, 0);
-        self.template.aws_policy(unit, node.span, Some(kind), &value, &self.lines);
+        self.template.aws_policy(unit, node.span, (Some(kind), audience), &value, &self.lines);
     }
 
     /// `ManagedPolicyArns`: each ARN that is not a policy of this template, for IAC003.
@@ -242,6 +322,8 @@ impl<'n> Reader<'n> {
                 self.template.managed.push(managed);
             }
         }
+        // Which policy is attached is the verdict an unknown ARN leaves open.
+        self.template.settle(None, &unit);
     }
 
     /// The items of a list property, with `Fn::If` items expanded into both branches (each
@@ -298,10 +380,11 @@ impl<'n> Reader<'n> {
         self.resources.get(id)?.get("Type")?.str()
     }
 
+    /// A placeholder for a value grantlint cannot work out, reported (with `why`, or as a value
+    /// only the deployment knows) if a verdict depends on it.
     fn unknown(&mut self, spelling: String, span: Span, why: Option<String>) -> Value {
-        if let Some(message) = why {
-            self.template.unresolved(span, message, &self.unit);
-        }
+        let message = why.unwrap_or_else(|| format!("`{spelling}` is known only when the stack is deployed"));
+        self.template.defer(span, &spelling, message, &self.unit);
         self.template.placeholder(spelling, span)
     }
 
@@ -448,6 +531,12 @@ impl<'n> Reader<'n> {
                 }
                 _ => self.malformed(name, span, "[delimiter, string]"),
             },
+            "Fn::Transform" => {
+                let macro_name = list.first().and_then(|a| a.get("Name")).and_then(Node::str).unwrap_or("?");
+                let why =
+                    format!("the macro `{macro_name}` (`Fn::Transform`) makes this value when the stack is deployed");
+                self.unknown("${Fn::Transform}".into(), span, Some(why))
+            }
             "Fn::ImportValue" => self.unknown(
                 "${Fn::ImportValue}".into(),
                 span,
@@ -478,9 +567,10 @@ impl<'n> Reader<'n> {
         }
         if let Some(parameter) = self.parameters.and_then(|p| p.get(target)) {
             let Some(default) = parameter.get("Default") else {
-                let why = format!(
-                    "parameter `{target}` has no Default: its value is given when the stack is deployed, so grantlint checks the placeholder `${{{target}}}` instead"
-                );
+                let min_length =
+                    parameter.get("MinLength").and_then(|m| self.eval(m, depth + 1).text()?.as_str().parse().ok());
+                self.template.inputs.push(super::Input { span, name: target.to_string(), min_length });
+                let why = format!("parameter `{target}` has no Default: its value is given when the stack is deployed");
                 return self.unknown(format!("${{{target}}}"), span, Some(why));
             };
             let mut value = self.eval(default, depth + 1);
@@ -522,6 +612,10 @@ impl<'n> Reader<'n> {
                 Value::Str(name) => Value::Str(Text::anchored(format!("arn:aws:s3:::{}", name.as_str()), span)),
                 _ => self.unknown(spelling, span, None),
             },
+            // A role of this template is in this account, whatever its name.
+            Some("AWS::IAM::Role") if attribute == "Arn" => {
+                self.unknown(format!("arn:aws:iam::${{AWS::AccountId}}:role/${{{resource}}}"), span, None)
+            }
             Some(_) => self.unknown(spelling, span, None),
         }
     }
@@ -530,19 +624,19 @@ impl<'n> Reader<'n> {
     /// `${Resource.Attribute}` as `Fn::GetAtt`; `${!Literal}` as written.
     fn sub(&mut self, template: &Text, vars: Option<&'n Node>, depth: usize) -> Value {
         let source = template.as_str();
-        let mut out = Text::default();
+        let mut parts: Vec<Value> = Vec::new();
         let mut pos = 0;
         while let Some(found) = source.get(pos..).and_then(|rest| rest.find("${")) {
             let open = pos + found;
             let Some(close) = source.get(open + 2..).and_then(|rest| rest.find('}')).map(|i| open + 2 + i) else {
                 break;
             };
-            out.push(&template.slice(pos..open));
+            parts.push(Value::Str(template.slice(pos..open)));
             let name = source.get(open + 2..close).unwrap_or("").trim();
             let at = template.source_span(open..close + 1);
             if name.starts_with('!') {
-                out.push(&template.slice(open..open + 2));
-                out.push(&template.slice(open + 3..close + 1));
+                parts.push(Value::Str(template.slice(open..open + 2)));
+                parts.push(Value::Str(template.slice(open + 3..close + 1)));
             } else {
                 let value = match vars.and_then(|v| v.get(name)) {
                     Some(var) => self.eval(var, depth),
@@ -552,19 +646,28 @@ impl<'n> Reader<'n> {
                     },
                 };
                 match value {
-                    Value::Str(text) | Value::Unknown(text) | Value::Literal(text) => out.push(&text),
+                    Value::Str(_) | Value::Unknown(_) | Value::Literal(_) | Value::If(_) => parts.push(value),
                     _ => {
                         let why = format!("`${{{name}}}` is not a string here");
-                        if let Some(placeholder) = self.unknown(format!("${{{name}}}"), at, Some(why)).text() {
-                            out.push(placeholder);
-                        }
+                        parts.push(self.unknown(format!("${{{name}}}"), at, Some(why)));
                     }
                 }
             }
             pos = close + 1;
         }
-        out.push(&template.slice(pos..source.len()));
-        Value::Str(out)
+        parts.push(Value::Str(template.slice(pos..source.len())));
+        if let Some(value) = value::concat(&parts) {
+            return value;
+        }
+        // Too many conditions to write out: each becomes a placeholder.
+        for part in &mut parts {
+            if let Value::If(_) = part {
+                let span = part.text_span().unwrap_or(template.span());
+                let why = "one of more conditions inside a string than grantlint writes out".to_string();
+                *part = self.unknown("${Fn::If}".into(), span, Some(why));
+            }
+        }
+        value::concat(&parts).unwrap_or_else(|| self.unknown("${Fn::Sub}".into(), template.span(), None))
     }
 
     /// `Fn::Join` of evaluated parts; a part that is not a string is a placeholder.

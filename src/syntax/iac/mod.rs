@@ -13,6 +13,7 @@
 //! matches an expected account or ExternalId. Each condition (`Fn::If`, a Terraform conditional)
 //! is linted both ways, and findings inside a branch name the condition.
 
+mod audience;
 pub mod cloudformation;
 pub mod terraform;
 mod text;
@@ -23,6 +24,7 @@ use crate::span::{Span, SpanMap};
 use crate::syntax::aws;
 use crate::syntax::oci::PolicySource;
 use crate::syntax::oci::parser::SyntaxError;
+pub use audience::{Audience, delegates_to_account};
 
 /// The combinations of conditions linted in one policy; more are counted, not linted.
 pub const MAX_VARIANTS: usize = 16;
@@ -42,6 +44,12 @@ pub struct Template {
     pub guards: Vec<Guard>,
     /// Where placeholders stand for values grantlint could not work out.
     pub placeholders: Vec<Span>,
+    /// Deploy-time inputs used in policies: where, which, and the shortest value the template
+    /// lets through (a parameter's `MinLength`, a variable's `length(…) >=` validation).
+    pub inputs: Vec<Input>,
+    /// Values met while evaluating the policy being read, reported when the policy is handed out
+    /// if a verdict depends on them ([`audience::decisive`]).
+    pending: Vec<(Unresolved, String)>,
 }
 
 /// One policy found in a template.
@@ -52,6 +60,8 @@ pub struct Embedded {
     /// Where the policy is written.
     pub span: Span,
     pub body: Body,
+    /// Who its permissions are for.
+    pub audience: Audience,
 }
 
 #[derive(Debug)]
@@ -87,6 +97,14 @@ pub struct ManagedPolicy {
     pub unit: String,
 }
 
+/// A parameter or variable without a default, used where `span` is.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub span: Span,
+    pub name: String,
+    pub min_length: Option<usize>,
+}
+
 /// A value the reader could not work out and left as a placeholder.
 #[derive(Clone, Debug)]
 pub struct Unresolved {
@@ -105,12 +123,70 @@ pub struct Guard {
 
 impl Template {
     fn error(&mut self, span: Span, message: impl Into<String>) {
-        self.errors.push(SyntaxError { span, message: message.into(), help: None });
+        let error = SyntaxError { span, message: message.into(), help: None };
+        // A value read twice (a role's trust policy, to learn who can assume it) is wrong once.
+        if !self.errors.iter().any(|e| e.span == error.span && e.message == error.message) {
+            self.errors.push(error);
+        }
     }
 
     fn unresolved(&mut self, span: Span, message: impl Into<String>, unit: &str) {
         if !self.unresolved.iter().any(|u| u.span == span) {
             self.unresolved.push(Unresolved { span, message: message.into(), unit: Some(unit.to_string()) });
+        }
+    }
+
+    /// A value of the policy being read that grantlint could not work out, spelled `spelling`
+    /// where it stands, reported only if a verdict depends on it (see [`Template::settle`]).
+    fn defer(&mut self, span: Span, spelling: &str, message: impl Into<String>, unit: &str) {
+        if !self.pending.iter().any(|(u, _)| u.span == span) {
+            let unresolved = Unresolved { span, message: message.into(), unit: Some(unit.to_string()) };
+            self.pending.push((unresolved, spelling.to_string()));
+        }
+    }
+
+    /// Reports the deferred values that stand where a verdict of `document` is decided, saying
+    /// which; the others change nothing and are dropped. Without a document (an OCI policy, a
+    /// managed policy's ARN) every deferred value is reported.
+    fn settle(&mut self, document: Option<(&value::Value, Option<aws::Kind>)>, unit: &str) {
+        let pending = std::mem::take(&mut self.pending);
+        let decisive = document.map(|(value, kind)| audience::decisive(value, kind));
+        for (unresolved, spelling) in pending {
+            let message = match &decisive {
+                None => unresolved.message,
+                Some(places) => {
+                    // The value must stand in the decisive text, not merely be written at the
+                    // same place (an interpolated local's whole text points at its `${…}`).
+                    let holds = |(place, _, text): &&(Span, &str, String)| {
+                        place.start < unresolved.span.end.max(unresolved.span.start + 1)
+                            && unresolved.span.start < place.end.max(place.start + 1)
+                            && (text.is_empty() || text.contains(spelling.as_str()))
+                    };
+                    match places.iter().find(holds) {
+                        Some((_, verdict, _)) => {
+                            let why = unresolved.message.trim_end_matches(", so its value is not checked");
+                            format!("{why}, so grantlint cannot tell {verdict}")
+                        }
+                        None => continue,
+                    }
+                }
+            };
+            // Once per value and verdict in a policy, however many statements repeat it.
+            let repeated =
+                |u: &Unresolved| u.span == unresolved.span || (u.message == message && u.unit == unresolved.unit);
+            if !self.unresolved.iter().any(repeated) {
+                self.unresolved.push(Unresolved { message, ..unresolved });
+            }
+        }
+        // A whole document or statement grantlint cannot work out is never passed over in silence.
+        for (place, verdict, _) in decisive.iter().flatten().filter(|(_, v, _)| v.ends_with("not checked")) {
+            let reported = self.unresolved.iter().any(|u| {
+                u.span.start < place.end.max(place.start + 1) && place.start < u.span.end.max(u.span.start + 1)
+            });
+            if !reported {
+                let message = format!("grantlint cannot work out this value, so it cannot tell {verdict}");
+                self.unresolved.push(Unresolved { span: *place, message, unit: Some(unit.to_string()) });
+            }
         }
     }
 
@@ -153,10 +229,11 @@ impl Template {
         &mut self,
         unit: String,
         span: Span,
-        kind: Option<aws::Kind>,
+        (kind, audience): (Option<aws::Kind>, Audience),
         document: &value::Value,
         lines: &crate::source::LineIndex,
     ) {
+        self.settle(Some((document, kind)), &unit);
         let (variants, truncated) = value::json_variants(document, lines, MAX_VARIANTS);
         if truncated {
             self.unresolved(
@@ -168,7 +245,7 @@ impl Template {
             );
         }
         if !variants.is_empty() {
-            self.policies.push(Embedded { unit, span, body: Body::Aws { kind, variants } });
+            self.policies.push(Embedded { unit, span, body: Body::Aws { kind, variants }, audience });
         }
     }
 }

@@ -13,7 +13,7 @@ mod eval;
 
 use super::text::{Escapes, Text};
 use super::value::Value;
-use super::{Body, Embedded, ManagedPolicy, Template, unit_name};
+use super::{Audience, Body, Embedded, ManagedPolicy, Template, audience, unit_name};
 use crate::source::LineIndex;
 use crate::span::Span;
 use crate::syntax::aws::Kind;
@@ -35,6 +35,11 @@ const POLICY_ATTRIBUTES: &[(&str, &str, Kind, Option<&str>)] = &[
     ("aws_iam_group_policy", "policy", Kind::Identity, Some("group")),
     ("aws_iam_policy", "policy", Kind::Identity, None),
     ("aws_s3_bucket_policy", "policy", Kind::Resource, Some("bucket")),
+    ("aws_sns_topic_policy", "policy", Kind::Resource, Some("arn")),
+    ("aws_sns_topic", "policy", Kind::Resource, None),
+    ("aws_sqs_queue_policy", "policy", Kind::Resource, Some("queue_url")),
+    ("aws_sqs_queue", "policy", Kind::Resource, None),
+    ("aws_kms_key", "policy", Kind::Resource, None),
 ];
 
 /// Resources that attach a managed policy: the attribute naming the policy, and those naming
@@ -49,6 +54,8 @@ const ATTACHMENTS: &[(&str, &[&str])] = &[
 /// The definitions of one module: every `.tf` file of a directory, the file read first.
 pub(super) struct Module<'b> {
     pub texts: Vec<&'b str>,
+    /// Reads a file relative to the module's directory (`templatefile`), if it can.
+    pub load: &'b dyn Fn(&str) -> Option<String>,
     pub variables: HashMap<&'b str, (usize, &'b Block)>,
     pub locals: HashMap<&'b str, (usize, &'b Attribute)>,
     resources: HashMap<(&'b str, &'b str), (usize, &'b Block)>,
@@ -56,9 +63,10 @@ pub(super) struct Module<'b> {
 }
 
 impl<'b> Module<'b> {
-    fn new(texts: Vec<&'b str>, bodies: &'b [(usize, HclBody)]) -> Self {
+    fn new(texts: Vec<&'b str>, bodies: &'b [(usize, HclBody)], load: &'b dyn Fn(&str) -> Option<String>) -> Self {
         let mut module = Module {
             texts,
+            load,
             variables: HashMap::new(),
             locals: HashMap::new(),
             resources: HashMap::new(),
@@ -109,6 +117,10 @@ struct Site<'b> {
     notes: Vec<String>,
     kind: Kind,
     expr: &'b Expression,
+    /// Who its permissions are for.
+    audience: Audience,
+    /// A variable that is not its default wherever the policy exists.
+    changed: Option<&'b str>,
 }
 
 impl Site<'_> {
@@ -119,8 +131,9 @@ impl Site<'_> {
     }
 }
 
-/// Reads `text`, a Terraform file, with the texts of the other `.tf` files of its module.
-pub fn read(text: &str, siblings: &[&str]) -> Template {
+/// Reads `text`, a Terraform file, with the texts of the other `.tf` files of its module; `load`
+/// reads the files `templatefile(…)` names, relative to the module.
+pub fn read(text: &str, siblings: &[&str], load: &dyn Fn(&str) -> Option<String>) -> Template {
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,
         Err(e) => {
@@ -136,10 +149,11 @@ pub fn read(text: &str, siblings: &[&str]) -> Template {
         siblings.iter().enumerate().filter_map(|(i, t)| hcl_edit::parser::parse_body(t).ok().map(|b| (i + 1, b))),
     );
     let texts: Vec<&str> = std::iter::once(text).chain(siblings.iter().copied()).collect();
-    let module = Module::new(texts, &bodies);
+    let module = Module::new(texts, &bodies, load);
     let mut template = Template::default();
     let lines = LineIndex::new(text);
-    let mut reader = Reader { module: &module, template: &mut template, lines: &lines };
+    let mut reader =
+        Reader { module: &module, template: &mut template, lines: &lines, roles: HashMap::new(), unused: Vec::new() };
     reader.read();
     template
 }
@@ -148,6 +162,10 @@ struct Reader<'r, 'b> {
     module: &'r Module<'b>,
     template: &'r mut Template,
     lines: &'r LineIndex,
+    /// Who can assume each `aws_iam_role` of the module, by address (`aws_iam_role.NAME`).
+    roles: HashMap<String, Audience>,
+    /// Policy documents used only by resources that do not exist with the defaults.
+    unused: Vec<&'b str>,
 }
 
 impl<'b> Reader<'_, 'b> {
@@ -156,6 +174,7 @@ impl<'b> Reader<'_, 'b> {
     }
 
     fn read(&mut self) {
+        self.roles = self.role_audiences();
         let attached = self.attachments();
         let sites = self.sites(&attached);
         for (kind, name, file, block) in self.module.resources_in_order() {
@@ -166,7 +185,12 @@ impl<'b> Reader<'_, 'b> {
                 && let Expression::Conditional(c) = &count.value
                 && let Some(span) = block.span()
             {
+                // The resource exists in the branch whose count is not 0.
                 let condition = self.eval().source(c.cond_expr.span(), 0);
+                let mut eval = self.eval();
+                eval.quiet = true;
+                let zero = matches!(eval.value(&c.true_expr, At::HERE), Value::Literal(n) if n.as_str() == "0");
+                let condition = if zero { format!("not {condition}") } else { condition };
                 self.template.guard(Span::new(span.start, span.end), condition);
             }
             if kind == "oci_identity_policy" {
@@ -182,13 +206,45 @@ impl<'b> Reader<'_, 'b> {
         for (name, block) in documents {
             let uses: Vec<&Site> = sites.iter().filter(|s| document_name(s.expr) == Some(name)).collect();
             let address = format!("data.aws_iam_policy_document.{name}");
+            let Some(changed) = self.existence(block, 0) else { continue };
+            if uses.is_empty() && self.unused.contains(&name) {
+                continue;
+            }
             if uses.is_empty() {
-                self.document(address.clone(), None, block);
+                self.document(address.clone(), (None, Audience::Outside), block, changed);
             }
             for site in uses {
-                self.document(site.unit(Some(&address)), Some(site.kind), block);
+                let changed = site.changed.or(changed);
+                self.document(site.unit(Some(&address)), (Some(site.kind), site.audience.clone()), block, changed);
             }
         }
+    }
+
+    /// Who can assume each role of the module, from its trust policy (evaluated quietly: it is
+    /// reported where it is read).
+    fn role_audiences(&mut self) -> HashMap<String, Audience> {
+        let mut roles = HashMap::new();
+        for (kind, name, file, block) in self.module.resources_in_order() {
+            if kind != "aws_iam_role" {
+                continue;
+            }
+            let Some(trust) = block.body.get_attribute("assume_role_policy") else { continue };
+            let module = self.module;
+            let mut eval = self.eval();
+            eval.quiet = true;
+            let value = match document_name(&trust.value).and_then(|d| module.documents.get(d)) {
+                Some(&(_, document)) => policy_document(&mut eval, document),
+                None => eval.value(&trust.value, At { file, anchor: Some(Span::default()) }),
+            };
+            roles.insert(format!("aws_iam_role.{name}"), audience::of_role(name, &value));
+        }
+        roles
+    }
+
+    /// The audience of a policy on `links` (resource addresses or names).
+    fn audience(&self, links: &[String]) -> Audience {
+        let outside = Audience::Outside;
+        Audience::of_all(links.iter().map(|link| self.roles.get(link).unwrap_or(&outside)))
     }
 
     /// What each policy and managed ARN is attached to, across the module; the managed ARNs
@@ -220,7 +276,17 @@ impl<'b> Reader<'_, 'b> {
             } else {
                 continue;
             };
+            if self.existence(block, file).is_none() {
+                continue;
+            }
             for policy in policies {
+                // `one(aws_iam_policy.p[*].arn)`: the policy of a resource with a count.
+                let policy = match policy {
+                    Expression::FuncCall(call) if call.name.name.value().as_str() == "one" && call.args.len() == 1 => {
+                        call.args.iter().next().unwrap_or(policy)
+                    }
+                    other => other,
+                };
                 match resource_address(policy) {
                     Some(("aws_iam_policy", policy_name)) => {
                         attached.entry(policy_name.to_string()).or_default().extend(targets.iter().cloned());
@@ -238,6 +304,8 @@ impl<'b> Reader<'_, 'b> {
                 }
             }
         }
+        // Which policy is attached is the verdict an unknown ARN leaves open.
+        self.template.settle(None, "");
         attached
     }
 
@@ -245,7 +313,13 @@ impl<'b> Reader<'_, 'b> {
     fn sites(&mut self, attached: &HashMap<String, Vec<String>>) -> Vec<Site<'b>> {
         let mut sites = Vec::new();
         for (kind, name, file, block) in self.module.resources_in_order() {
+            let Some(changed) = self.existence(block, file) else {
+                let attributes = block.body.attributes().map(|a| &a.value);
+                self.unused.extend(attributes.filter_map(document_name));
+                continue;
+            };
             if kind == "aws_iam_role" {
+                let audience = self.audience(&[format!("aws_iam_role.{name}")]);
                 for inline in block.body.get_blocks("inline_policy") {
                     let Some(policy) = inline.body.get_attribute("policy") else { continue };
                     let label = match inline.body.get_attribute("name") {
@@ -253,26 +327,73 @@ impl<'b> Reader<'_, 'b> {
                         None => "?".into(),
                     };
                     let address = format!("aws_iam_role.{name}.inline_policy[{label}]");
-                    sites.push(Site { file, address, notes: Vec::new(), kind: Kind::Identity, expr: &policy.value });
+                    let expr = &policy.value;
+                    let audience = audience.clone();
+                    sites.push(Site {
+                        file,
+                        address,
+                        notes: Vec::new(),
+                        kind: Kind::Identity,
+                        expr,
+                        audience,
+                        changed,
+                    });
                 }
             }
             for (_, attribute, policy_kind, link) in POLICY_ATTRIBUTES.iter().filter(|(k, ..)| *k == kind) {
                 let Some(policy) = block.body.get_attribute(attribute) else { continue };
                 let address = format!("{kind}.{name}");
                 let mut notes = Vec::new();
+                let mut links = Vec::new();
                 if let Some((key, target)) = link.and_then(|key| Some((key, block.body.get_attribute(key)?))) {
-                    notes.push(format!("on {}", self.link(key, &target.value, file)));
+                    let linked = self.link(key, &target.value, file);
+                    notes.push(format!("on {linked}"));
+                    links.push(linked);
                 }
                 if let Some(targets) = attached.get(name).filter(|_| kind == "aws_iam_policy") {
                     notes.push(format!("attached to {}", targets.join(", ")));
+                    links.extend(targets.iter().cloned());
                 }
+                let audience = match (kind, *attribute) {
+                    ("aws_iam_role", _) => self.audience(&[format!("aws_iam_role.{name}")]),
+                    ("aws_iam_role_policy" | "aws_iam_policy", _) => self.audience(&links),
+                    _ => Audience::Outside,
+                };
                 // A role's trust policy is named by its attribute: the role has other policies.
                 let address =
                     if *attribute == "assume_role_policy" { format!("{address}.{attribute}") } else { address };
-                sites.push(Site { file, address, notes, kind: *policy_kind, expr: &policy.value });
+                sites.push(Site { file, address, notes, kind: *policy_kind, expr: &policy.value, audience, changed });
             }
         }
         sites
+    }
+
+    /// Whether a resource exists: `None` when its `count` is 0; `Some(Some(x))` when it exists
+    /// only if variable `x` is not its default (`count = var.x == null ? 0 : 1` with `x`
+    /// defaulting to null), so it is linted with `x` as a value given when Terraform runs, never
+    /// with the default that would remove it; `Some(None)` otherwise. A count grantlint cannot
+    /// decide counts as existing.
+    fn existence(&mut self, block: &'b Block, file: usize) -> Option<Option<&'b str>> {
+        let Some(count) = block.body.get_attribute("count") else { return Some(None) };
+        let mut eval = self.eval();
+        eval.quiet = true;
+        let at = At { file, anchor: Some(Span::default()) };
+        let none = |value: Value| matches!(value, Value::Literal(n) if n.as_str() == "0");
+        match &count.value {
+            Expression::Conditional(c) => match eval.default_test(&c.cond_expr) {
+                Some((var, holds)) => {
+                    let (taken, other) =
+                        if holds { (&c.true_expr, &c.false_expr) } else { (&c.false_expr, &c.true_expr) };
+                    match (none(eval.value(taken, at)), none(eval.value(other, at))) {
+                        (true, true) => None,
+                        (true, false) => Some(Some(var)),
+                        _ => Some(None),
+                    }
+                }
+                None => Some(None),
+            },
+            other => (!none(eval.value(other, at))).then_some(None),
+        }
     }
 
     /// What an attribute such as `role = aws_iam_role.x.name` links to: the resource's address,
@@ -313,7 +434,7 @@ impl<'b> Reader<'_, 'b> {
             match eval.value(path, At::HERE) {
                 Value::Str(path) => {
                     let body = Body::File { kind: Some(site.kind), path: path.as_str().to_string() };
-                    self.template.policies.push(Embedded { unit, span, body });
+                    self.template.policies.push(Embedded { unit, span, body, audience: site.audience.clone() });
                 }
                 _ => eval.report(span, "the file this policy is read from is not known, so it is not checked".into()),
             }
@@ -321,15 +442,17 @@ impl<'b> Reader<'_, 'b> {
         }
         let mut eval = self.eval();
         eval.unit = unit.clone();
+        eval.changed.extend(site.changed);
         let value = eval.value(site.expr, At::HERE);
-        self.template.aws_policy(unit, span, Some(site.kind), &value, self.lines);
+        self.template.aws_policy(unit, span, (Some(site.kind), site.audience.clone()), &value, self.lines);
     }
 
     /// A `data "aws_iam_policy_document"` block of this file, as the JSON Terraform renders.
-    fn document(&mut self, unit: String, kind: Option<Kind>, block: &'b Block) {
+    fn document(&mut self, unit: String, kind: (Option<Kind>, Audience), block: &'b Block, changed: Option<&'b str>) {
         let span = block.span().map_or(Span::default(), |r| Span::new(r.start, r.end));
         let mut eval = self.eval();
         eval.unit = unit.clone();
+        eval.changed.extend(changed);
         let value = policy_document(&mut eval, block);
         self.template.aws_policy(unit, span, kind, &value, self.lines);
     }
@@ -381,7 +504,8 @@ impl<'b> Reader<'_, 'b> {
                 }
             }
         }
-        self.template.policies.push(Embedded { unit, span, body: Body::Oci(source) });
+        self.template.settle(None, &unit);
+        self.template.policies.push(Embedded { unit, span, body: Body::Oci(source), audience: Audience::Outside });
     }
 }
 
@@ -397,6 +521,23 @@ fn flatten(value: Value) -> Vec<Value> {
         }
         Value::Absent => Vec::new(),
         other => vec![other],
+    }
+}
+
+/// Terraform converts numbers and booleans to strings where a policy document block wants
+/// strings (`identifiers = [123456789012]`).
+fn strings(value: Value) -> Value {
+    match value {
+        Value::Literal(text) if text.as_str() != "null" => Value::Str(text),
+        Value::List(items, at) => Value::List(items.into_iter().map(strings).collect(), at),
+        Value::If(choice) => {
+            let choice = *choice;
+            Value::If(Box::new(super::value::Choice {
+                then: strings(choice.then),
+                otherwise: strings(choice.otherwise),
+            }))
+        }
+        other => other,
     }
 }
 
@@ -484,12 +625,31 @@ fn statement<'b>(eval: &mut Eval<'_, 'b>, block: &'b Block) -> Value {
         ("not_resources", "NotResource"),
     ] {
         if let Some(found) = body.get_attribute(attribute) {
-            entries.push((key(name, found), eval.value(&found.value, At::HERE)));
+            entries.push((key(name, found), strings(eval.value(&found.value, At::HERE))));
         }
     }
     let mut operators: Vec<(Text, Vec<(Text, Value)>)> = Vec::new();
     let mut condition_key = None;
-    for condition in body.get_blocks("condition") {
+    let mut conditions: Vec<&Block> = body.get_blocks("condition").collect();
+    for dynamic in body.get_blocks("dynamic") {
+        let span = dynamic.ident.span().map_or(ident, |r| Span::new(r.start, r.end));
+        let label = dynamic.labels.first().map(|l| l.as_str().to_string()).unwrap_or_default();
+        match dynamic.body.get_blocks("content").next() {
+            Some(content) if label == "condition" => {
+                // Its `for_each` decides how many conditions there are; the content is checked
+                // once, with the iterator's values unknown.
+                eval.report(span, "a `dynamic \"condition\"` block: grantlint checks its `content` once, as one condition whose values come from `for_each`".into());
+                conditions.push(content);
+            }
+            _ => eval.report(
+                span,
+                format!(
+                    "`dynamic \"{label}\"` blocks are not evaluated, so what they add to this statement is not checked"
+                ),
+            ),
+        }
+    }
+    for condition in conditions {
         let span = condition.ident.span().map_or(ident, |r| Span::new(r.start, r.end));
         condition_key.get_or_insert(span);
         let field = |name: &str| condition.body.get_attribute(name);
@@ -502,7 +662,7 @@ fn statement<'b>(eval: &mut Eval<'_, 'b>, block: &'b Block) -> Value {
         else {
             continue;
         };
-        let values = eval.value(&values.value, At::HERE);
+        let values = strings(eval.value(&values.value, At::HERE));
         match operators.iter_mut().find(|(t, _)| t.as_str() == test_text.as_str()) {
             Some((_, keys)) => keys.push((variable_text, values)),
             None => operators.push((test_text, vec![(variable_text, values)])),
@@ -522,7 +682,7 @@ fn principals<'b>(eval: &mut Eval<'_, 'b>, body: &'b HclBody, blocks: &'b str) -
     for block in body.get_blocks(blocks) {
         start.get_or_insert(span_start(block));
         let kind = block.body.get_attribute("type").and_then(|t| eval.value(&t.value, At::HERE).text().cloned());
-        let identifiers = block.body.get_attribute("identifiers").map(|i| eval.value(&i.value, At::HERE));
+        let identifiers = block.body.get_attribute("identifiers").map(|i| strings(eval.value(&i.value, At::HERE)));
         let (Some(kind), Some(identifiers)) = (kind, identifiers) else {
             let span = block.ident.span().map_or(Span::default(), |r| Span::new(r.start, r.end));
             eval.report(span, format!("a `{blocks}` block needs `type` and `identifiers`"));

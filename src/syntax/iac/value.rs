@@ -44,6 +44,28 @@ impl Value {
         }
     }
 
+    /// Where the first string inside starts and the last ends, for a value without a text of its own.
+    pub fn text_span(&self) -> Option<crate::span::Span> {
+        let mut spans: Vec<crate::span::Span> = Vec::new();
+        self.each_text(&mut |text| spans.push(text.span()));
+        let start = spans.iter().map(|s| s.start).min()?;
+        let end = spans.iter().map(|s| s.end).max()?;
+        Some(crate::span::Span::new(start, end.max(start)))
+    }
+
+    fn each_text(&self, found: &mut impl FnMut(&Text)) {
+        match self {
+            Value::Str(text) | Value::Unknown(text) | Value::Literal(text) => found(text),
+            Value::List(items, _) => items.iter().for_each(|item| item.each_text(found)),
+            Value::Map(entries, _) => entries.iter().for_each(|(_, item)| item.each_text(found)),
+            Value::If(choice) => {
+                choice.then.each_text(found);
+                choice.otherwise.each_text(found);
+            }
+            Value::Absent => {}
+        }
+    }
+
     /// The entry `key` of a map.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
@@ -107,6 +129,48 @@ impl Value {
             other => other.clone(),
         }
     }
+}
+
+/// Conditions in one string beyond which [`concat`] stops writing out every combination.
+const MAX_CONCAT_CHOICES: usize = 8;
+
+/// The string that `parts` make, one after the other: a condition in a part makes a condition
+/// over the whole string (`arn:aws:iam::${If [Custom, A, B]}:root` is `If [Custom,
+/// arn:aws:iam::A:root, arn:aws:iam::B:root]`), so each branch is judged as a whole value.
+/// `None` when a part is a list or map, or there are too many conditions.
+pub fn concat(parts: &[Value]) -> Option<Value> {
+    let choices = parts.iter().filter(|p| matches!(p, Value::If(_))).count();
+    if choices > MAX_CONCAT_CHOICES {
+        return None;
+    }
+    if let Some((i, Value::If(choice))) = parts.iter().enumerate().find(|(_, p)| matches!(p, Value::If(_))) {
+        let with = |branch: &Value| -> Option<Value> {
+            let mut decided = parts.to_vec();
+            if let Some(slot) = decided.get_mut(i) {
+                *slot = branch.clone();
+            }
+            concat(&decided)
+        };
+        return Some(Value::If(Box::new(Choice { then: with(&choice.then)?, otherwise: with(&choice.otherwise)? })));
+    }
+    let mut written = parts.iter().filter(|p| match p {
+        Value::Absent => false,
+        Value::Str(text) => !text.is_empty(),
+        _ => true,
+    });
+    if let (Some(only @ Value::Unknown(_)), None) = (written.next(), written.next()) {
+        return Some(only.clone());
+    }
+    // A string with a placeholder inside is a string: the rules see the placeholder's text.
+    let mut out = Text::default();
+    for part in parts {
+        match part {
+            Value::Str(text) | Value::Literal(text) | Value::Unknown(text) => out.push(text),
+            Value::Absent => {}
+            _ => return None,
+        }
+    }
+    Some(Value::Str(out))
 }
 
 /// Decides conditions in the order they are met: from a given prefix of choices, then `then`.

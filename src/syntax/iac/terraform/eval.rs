@@ -8,11 +8,12 @@
 
 use super::Module;
 use crate::span::Span;
-use crate::syntax::iac::Template;
 use crate::syntax::iac::text::{Escapes, Text};
-use crate::syntax::iac::value::{Choice, Value};
+use crate::syntax::iac::value::{Choice, Value, concat};
+use crate::syntax::iac::{Input, Template};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, FuncCall, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::structure::Block;
 use hcl_edit::template::{Element, Template as HclTemplate};
 
 /// Values nested deeper than this, counting the references followed to reach them (a local
@@ -51,11 +52,13 @@ pub(super) struct Eval<'m, 'b> {
     /// Evaluating only to name things: nothing is reported.
     pub quiet: bool,
     depth: usize,
+    /// Variables that, in the branch being evaluated, hold something other than their default.
+    pub changed: Vec<&'b str>,
 }
 
 impl<'m, 'b> Eval<'m, 'b> {
     pub fn new(module: &'m Module<'b>, template: &'m mut Template) -> Self {
-        Eval { module, template, unit: String::new(), quiet: false, depth: 0 }
+        Eval { module, template, unit: String::new(), quiet: false, depth: 0, changed: Vec::new() }
     }
 
     /// Where `expr` sits in its file, or where its values are anchored.
@@ -80,12 +83,14 @@ impl<'m, 'b> Eval<'m, 'b> {
         }
     }
 
-    /// A placeholder for `expr`, reported with `why` unless it is a value only a deployment knows.
+    /// A placeholder for `expr`, reported (with `why`, or as a value only a deployment knows) if
+    /// a verdict depends on it.
     fn unknown(&mut self, span: Option<std::ops::Range<usize>>, at: At, why: Option<String>) -> Value {
         let spelling = format!("${{{}}}", self.source(span.clone(), at.file));
         let place = self.span_of(span, at);
-        if let Some(why) = why {
-            self.report(place, why);
+        if !self.quiet {
+            let why = why.unwrap_or_else(|| format!("`{spelling}` is known only when Terraform runs"));
+            self.template.defer(place, &spelling, why, &self.unit);
         }
         if self.quiet {
             return Value::Unknown(Text::anchored(spelling, place));
@@ -128,12 +133,8 @@ impl<'m, 'b> Eval<'m, 'b> {
             Expression::Bool(b) => Value::Literal(self.text(&b.value().to_string(), span, at, Escapes::None, false)),
             Expression::Number(n) => Value::Literal(self.text(&n.value().to_string(), span, at, Escapes::None, false)),
             Expression::String(s) => Value::Str(self.text(s.value(), span, at, Escapes::Backslash, true)),
-            Expression::StringTemplate(t) => {
-                Value::Str(self.template_text(t, at, Escapes::Backslash, Spelling::Template))
-            }
-            Expression::HeredocTemplate(h) => {
-                Value::Str(self.template_text(&h.template, at, Escapes::None, Spelling::Template))
-            }
+            Expression::StringTemplate(t) => self.template_value(t, at, Escapes::Backslash),
+            Expression::HeredocTemplate(h) => self.template_value(&h.template, at, Escapes::None),
             Expression::Array(array) => {
                 let start = self.span_of(span, at).start;
                 Value::List(array.iter().map(|item| self.value(item, at)).collect(), start)
@@ -172,8 +173,20 @@ impl<'m, 'b> Eval<'m, 'b> {
                     self.template.guard(then, condition.clone());
                     self.template.guard(otherwise, format!("not {condition}"));
                 }
-                let then = self.value(&c.true_expr, at);
-                let otherwise = self.value(&c.false_expr, at);
+                // `var.x == "" ? a : b`: in the branch the default does not take, `x` is not its
+                // default, so it is a value given when Terraform runs there.
+                let test = self.default_test(&c.cond_expr);
+                let branch = |eval: &mut Self, expr: &'b Expression, holds: bool| match test {
+                    Some((name, with_default)) if with_default != holds => {
+                        eval.changed.push(name);
+                        let value = eval.value(expr, at);
+                        eval.changed.pop();
+                        value
+                    }
+                    _ => eval.value(expr, at),
+                };
+                let then = branch(self, &c.true_expr, true);
+                let otherwise = branch(self, &c.false_expr, false);
                 Value::If(Box::new(Choice { then, otherwise }))
             }
             Expression::FuncCall(call) => self.function(call, span, at),
@@ -190,40 +203,75 @@ impl<'m, 'b> Eval<'m, 'b> {
     }
 
     /// A quoted string, template or heredoc: literals as written, interpolations evaluated and
-    /// anchored at the `${…}` that holds them.
+    /// anchored at the `${…}` that holds them. A condition inside makes a condition over the
+    /// whole string ([`value::concat`](crate::syntax::iac::value::concat)).
+    pub fn template_value(&mut self, template: &'b HclTemplate, at: At, escapes: Escapes) -> Value {
+        let mut parts = self.template_parts(template, at, escapes, Spelling::Template);
+        if let Some(value) = concat(&parts) {
+            return value;
+        }
+        // Too many conditions to write out: each becomes a placeholder.
+        for part in &mut parts {
+            if let Value::If(_) = part {
+                let span = part.text_span().map(Span::range);
+                let why = "one of more conditions inside a string than grantlint writes out".to_string();
+                *part = self.unknown(span, at, Some(why));
+            }
+        }
+        concat(&parts).unwrap_or_else(|| self.unknown(template.span(), at, None))
+    }
+
+    /// A template's text, for an OCI statement: placeholders are words where the grammar wants one.
     pub fn template_text(&mut self, template: &'b HclTemplate, at: At, escapes: Escapes, spelling: Spelling) -> Text {
         let mut out = Text::default();
+        for part in self.template_parts(template, at, escapes, spelling) {
+            if let Some(text) = part.text() {
+                out.push(text);
+            }
+        }
+        out
+    }
+
+    fn template_parts(
+        &mut self,
+        template: &'b HclTemplate,
+        at: At,
+        escapes: Escapes,
+        spelling: Spelling,
+    ) -> Vec<Value> {
+        let mut parts = Vec::new();
+        let mut written = String::new();
         for element in template.iter() {
-            match element {
-                Element::Literal(literal) => out.push(&self.text(literal.value(), literal.span(), at, escapes, false)),
+            let part = match element {
+                Element::Literal(literal) => Value::Str(self.text(literal.value(), literal.span(), at, escapes, false)),
                 Element::Interpolation(interpolation) => {
                     let place = self.span_of(interpolation.span(), at);
                     let inner = At { file: at.file, anchor: Some(place) };
                     match self.value(&interpolation.expr, inner) {
-                        Value::Str(text) | Value::Literal(text) => out.push(&text),
+                        value @ (Value::Str(_) | Value::Literal(_)) => value,
                         Value::Unknown(text) if spelling == Spelling::OciStatement => {
-                            let word = oci_placeholder(out.as_str(), text.as_str());
-                            out.push(&Text::anchored(word, place));
+                            Value::Unknown(Text::anchored(oci_placeholder(&written, text.as_str()), place))
                         }
-                        Value::Unknown(text) => out.push(&text),
+                        value @ Value::Unknown(_) => value,
+                        value @ Value::If(_) if spelling == Spelling::Template => value,
                         _ => {
                             let why = "this is not a string, so it is not interpolated".to_string();
-                            if let Some(text) = self.unknown(interpolation.span(), at, Some(why)).text() {
-                                out.push(text);
-                            }
+                            self.unknown(interpolation.span(), at, Some(why))
                         }
                     }
                 }
                 Element::Directive(directive) => {
                     let place = self.span_of(directive.span(), at);
                     self.report(place, "template directives (`%{…}`) are not evaluated".into());
-                    if let Some(text) = self.template.placeholder("%{…}", place).text() {
-                        out.push(text);
-                    }
+                    self.template.placeholder("%{…}", place)
                 }
+            };
+            if let Some(text) = part.text() {
+                written.push_str(text.as_str());
             }
+            parts.push(part);
         }
-        out
+        parts
     }
 
     fn function(&mut self, call: &'b FuncCall, span: Option<std::ops::Range<usize>>, at: At) -> Value {
@@ -233,6 +281,19 @@ impl<'m, 'b> Eval<'m, 'b> {
         match (name, args.as_slice()) {
             _ if call.name.is_namespaced() => {}
             ("jsonencode" | "tolist" | "toset" | "distinct", [arg]) => return self.value(arg, at),
+            ("lower" | "upper", [arg]) => {
+                if let Value::Str(text) = self.value(arg, at) {
+                    let changed =
+                        if name == "lower" { text.as_str().to_lowercase() } else { text.as_str().to_uppercase() };
+                    // The same length in ASCII keeps each byte's origin; otherwise the whole call.
+                    if changed.len() == text.as_str().len() {
+                        let mut out = text.clone();
+                        out.value = changed;
+                        return Value::Str(out);
+                    }
+                    return Value::Str(Text::anchored(changed, place));
+                }
+            }
             ("concat" | "flatten", _) => {
                 let mut items = Vec::new();
                 for arg in &args {
@@ -280,6 +341,21 @@ impl<'m, 'b> Eval<'m, 'b> {
                     return Value::Str(out);
                 }
             }
+            ("templatefile", [path, vars]) => {
+                if let Value::Str(file) = self.value(path, at) {
+                    let place = self.span_of(path.span(), at);
+                    let file = file.as_str().to_string();
+                    match self.render(&file, place, vars, at) {
+                        Some(value) => return value,
+                        None => {
+                            let why = format!(
+                                "the template file `{file}` cannot be read, so the value it makes is not checked"
+                            );
+                            return self.unknown(span, at, Some(why));
+                        }
+                    }
+                }
+            }
             ("format", [format, rest @ ..]) => {
                 if let Value::Str(format) = self.value(format, at) {
                     let values: Vec<Value> = rest.iter().map(|arg| self.value(arg, at)).collect();
@@ -311,6 +387,12 @@ impl<'m, 'b> Eval<'m, 'b> {
             ("var", Some(name)) => (self.variable(name, span.clone(), at), 1),
             ("local", Some(name)) => (self.local(name, span.clone(), at), 1),
             ("path", Some("module" | "root" | "cwd")) => (Value::Str(Text::anchored(".", place)), 1),
+            ("data", Some("template_file")) => {
+                let why =
+                    "`data \"template_file\"` renders its template when Terraform runs; grantlint does not render it"
+                        .to_string();
+                return self.unknown(span, at, Some(why));
+            }
             ("data" | "module" | "each" | "count" | "self" | "terraform", _) => {
                 return self.unknown(span, at, None);
             }
@@ -325,6 +407,16 @@ impl<'m, 'b> Eval<'m, 'b> {
                         },
                         None => return self.unknown(span, at, None),
                     },
+                    // A role of this module is in this account, whatever its name (`[0]` and
+                    // all: a counted role's instances are the module's too).
+                    _ if kind == "aws_iam_role"
+                        && traversal.operators.iter().skip(1).any(
+                            |op| matches!(op.value(), TraversalOperator::GetAttr(a) if a.value().as_str() == "arn"),
+                        ) =>
+                    {
+                        let spelling = format!("arn:aws:iam::${{data.aws_caller_identity}}:role/{name}");
+                        return self.template.placeholder(spelling, place);
+                    }
                     Some(attribute) => match block.body.get_attribute(attribute) {
                         Some(found) => (self.value(&found.value, At { file, anchor: Some(place) }), 2),
                         None => return self.unknown(span, at, None),
@@ -368,21 +460,131 @@ impl<'m, 'b> Eval<'m, 'b> {
         value
     }
 
+    /// A condition on one variable that its default decides: `var.x == "lit"`, `var.x != lit`
+    /// (`null` included), `var.flag`, `!var.flag`; the variable, and whether the condition holds
+    /// with the default.
+    pub fn default_test(&mut self, condition: &'b Expression) -> Option<(&'b str, bool)> {
+        let name = |expr: &'b Expression| -> Option<&'b str> {
+            let Expression::Traversal(traversal) = expr else { return None };
+            let Expression::Variable(root) = &traversal.expr else { return None };
+            match (root.value().as_str(), traversal.operators.first().map(|op| op.value())) {
+                ("var", Some(TraversalOperator::GetAttr(name))) if traversal.operators.len() == 1 => {
+                    Some(name.value().as_str())
+                }
+                _ => None,
+            }
+        };
+        let default = |eval: &Self, var: &str| -> Option<&'b Expression> {
+            let (_, block) = eval.module.variables.get(var)?;
+            Some(&block.body.get_attribute("default")?.value)
+        };
+        let literal = |expr: &Expression| -> Option<String> {
+            match expr {
+                Expression::Null(_) => Some("null".into()),
+                Expression::Bool(b) => Some(b.value().to_string()),
+                Expression::Number(n) => Some(n.value().to_string()),
+                Expression::String(s) => Some(format!("{:?}", s.value().as_str())),
+                _ => None,
+            }
+        };
+        match condition {
+            Expression::Parenthesis(inner) => self.default_test(inner.inner()),
+            Expression::Traversal(_) => {
+                let var = name(condition)?;
+                let value = literal(default(self, var)?)?;
+                (value == "true" || value == "false").then(|| (var, value == "true"))
+            }
+            Expression::UnaryOp(op) if matches!(op.operator.value(), hcl_edit::expr::UnaryOperator::Not) => {
+                let (var, holds) = self.default_test(&op.expr)?;
+                Some((var, !holds))
+            }
+            Expression::BinaryOp(op) => {
+                let equal = match op.operator.value() {
+                    hcl_edit::expr::BinaryOperator::Eq => true,
+                    hcl_edit::expr::BinaryOperator::NotEq => false,
+                    _ => return None,
+                };
+                let (var, other) = match (name(&op.lhs_expr), name(&op.rhs_expr)) {
+                    (Some(var), None) => (var, &op.rhs_expr),
+                    (None, Some(var)) => (var, &op.lhs_expr),
+                    _ => return None,
+                };
+                let value = literal(default(self, var)?)?;
+                Some((var, (value == literal(other)?) == equal))
+            }
+            _ => None,
+        }
+    }
+
+    /// `templatefile(path, vars)` with the file read: its text, each `${name}` the variable's
+    /// value (keeping where that is written), the rest anchored at the path.
+    fn render(&mut self, file: &str, path: Span, vars: &'b Expression, at: At) -> Option<Value> {
+        let source = (self.module.load)(file)?;
+        let template = match hcl_edit::parser::parse_template(&source) {
+            Ok(template) => template,
+            Err(e) => {
+                let why = format!(
+                    "the template file `{file}` does not parse ({}), so the value it makes is not checked",
+                    e.message()
+                );
+                return Some(self.unknown(Some(path.range()), at, Some(why)));
+            }
+        };
+        let vars = self.value(vars, at);
+        let mut parts = Vec::new();
+        for element in template.iter() {
+            let part = match element {
+                Element::Literal(literal) => Value::Str(Text::anchored(literal.value().as_str(), path)),
+                Element::Interpolation(interpolation) => {
+                    let found = match &interpolation.expr {
+                        Expression::Variable(name) => vars.get(name.value().as_str()).cloned(),
+                        _ => None,
+                    };
+                    match found {
+                        Some(value @ (Value::Str(_) | Value::Literal(_) | Value::Unknown(_) | Value::If(_))) => value,
+                        _ => {
+                            let why =
+                                format!("an interpolation in `{file}` that is not one of the variables passed to it");
+                            if !self.quiet {
+                                self.template.defer(path, "${?}", why, &self.unit);
+                            }
+                            Value::Unknown(Text::anchored("${?}", path))
+                        }
+                    }
+                }
+                Element::Directive(_) => {
+                    self.report(path, format!("template directives (`%{{…}}`) in `{file}` are not evaluated"));
+                    Value::Unknown(Text::anchored("%{?}", path))
+                }
+            };
+            parts.push(part);
+        }
+        Some(concat(&parts).unwrap_or_else(|| Value::Unknown(Text::anchored("${?}", path))))
+    }
+
     /// `var.name`: its default, anchored at the use.
     fn variable(&mut self, name: &str, span: Option<std::ops::Range<usize>>, at: At) -> Value {
         let Some(&(file, block)) = self.module.variables.get(name) else {
             let why = format!("variable `{name}` is not declared in this module");
             return self.unknown(span, at, Some(why));
         };
+        if self.changed.contains(&name) {
+            let why =
+                format!("in this branch, variable `{name}` is not its default: its value is given when Terraform runs");
+            return self.unknown(span, at, Some(why));
+        }
         match block.body.get_attribute("default") {
             Some(default) => {
                 let place = self.span_of(span, at);
                 self.value(&default.value, At { file, anchor: Some(place) })
             }
             None => {
-                let why = format!(
-                    "variable `{name}` has no default: its value is given when Terraform runs, so grantlint checks the placeholder `${{var.{name}}}` instead"
-                );
+                if !self.quiet {
+                    let place = self.span_of(span.clone(), at);
+                    let input = Input { span: place, name: name.to_string(), min_length: min_length(block) };
+                    self.template.inputs.push(input);
+                }
+                let why = format!("variable `{name}` has no default: its value is given when Terraform runs");
                 self.unknown(span, at, Some(why))
             }
         }
@@ -398,6 +600,22 @@ impl<'m, 'b> Eval<'m, 'b> {
         let inner = if file == 0 && at.anchor.is_none() { At::HERE } else { At { file, anchor: Some(place) } };
         self.value(&attribute.value, inner)
     }
+}
+
+/// The shortest value a variable's `validation` lets through: `length(var.x) >= N` (or `> N`).
+fn min_length(variable: &Block) -> Option<usize> {
+    variable.body.get_blocks("validation").find_map(|validation| {
+        let Expression::BinaryOp(op) = &validation.body.get_attribute("condition")?.value else { return None };
+        let above = match op.operator.value() {
+            hcl_edit::expr::BinaryOperator::GreaterEq => 0,
+            hcl_edit::expr::BinaryOperator::Greater => 1,
+            _ => return None,
+        };
+        let Expression::FuncCall(call) = &op.lhs_expr else { return None };
+        let Expression::Number(bound) = &op.rhs_expr else { return None };
+        let bound = usize::try_from(bound.value().as_u64()?).ok()?;
+        (call.name.name.value().as_str() == "length").then_some(bound + above)
+    })
 }
 
 /// `format` with `%s` (and `%%`); other verbs are not evaluated.
