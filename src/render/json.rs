@@ -1,9 +1,8 @@
 //! The JSON output, format version 1: a public API, documented in the README.
 
-use super::located;
+use super::{Located, Tally};
 use crate::catalog::aws::AwsCatalog;
 use crate::diagnostic::Severity;
-use crate::lint::Report;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -12,7 +11,7 @@ struct Document<'a> {
     version: u32,
     tool: Tool,
     summary: Summary,
-    findings: Vec<Finding<'a>>,
+    findings: &'a [Finding],
 }
 
 #[derive(Serialize)]
@@ -31,53 +30,54 @@ struct Summary {
     warnings: usize,
 }
 
+/// One finding as the document shows it: kept, without its file's text, until the run ends.
 #[derive(Serialize)]
-struct Finding<'a> {
+pub(super) struct Finding {
     code: &'static str,
     name: &'static str,
     severity: Severity,
-    message: &'a str,
-    help: Option<&'a str>,
-    path: &'a str,
+    message: String,
+    help: Option<String>,
+    path: String,
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
-    policy: Option<&'a str>,
+    policy: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<&'a str>,
+    source: Option<String>,
 }
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let findings = located(report)
-        .into_iter()
-        .map(|item| {
-            let d = item.diagnostic;
-            Finding {
-                code: d.rule.code,
-                name: d.rule.name,
-                severity: d.severity,
-                message: &d.message,
-                help: d.help.as_deref(),
-                path: &item.source.path,
-                line: item.start.line,
-                column: item.start.column,
-                end_line: item.end.line,
-                end_column: item.end.column,
-                policy: d.unit.as_deref(),
-                source: item.source.origin.as_deref(),
-            }
-        })
-        .collect();
+impl Finding {
+    pub(super) fn new(item: &Located) -> Self {
+        let d = item.diagnostic;
+        Finding {
+            code: d.rule.code,
+            name: d.rule.name,
+            severity: d.severity,
+            message: d.message.clone(),
+            help: d.help.clone(),
+            path: item.source.path.clone(),
+            line: item.start.line,
+            column: item.start.column,
+            end_line: item.end.line,
+            end_column: item.end.column,
+            policy: d.unit.clone(),
+            source: item.source.origin.clone(),
+        }
+    }
+}
+
+pub(super) fn render(findings: &[Finding], tally: &Tally, out: &mut dyn Write) -> io::Result<()> {
     let document = Document {
         version: 1,
         tool: Tool { name: "grantlint", version: env!("CARGO_PKG_VERSION"), catalog_version: AwsCatalog::get().source },
         summary: Summary {
-            files: report.linted(),
-            skipped: report.skipped().count(),
-            errors: report.count(Severity::Error),
-            warnings: report.count(Severity::Warning),
+            files: tally.linted,
+            skipped: tally.skipped.len(),
+            errors: tally.errors,
+            warnings: tally.warnings,
         },
         findings,
     };

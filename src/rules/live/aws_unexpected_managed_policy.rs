@@ -1,9 +1,9 @@
-use crate::audit::aws::snapshot::{EntityKind, LiveDocument};
-use crate::audit::snapshot::Live;
 use crate::catalog::aws::{Action, Expansion};
 use crate::diagnostic::Diagnostic;
 use crate::rules::aws::name_list;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::Live;
+use crate::syntax::snapshot::{EntityKind, LiveDocument};
 use std::collections::BTreeMap;
 
 declare_rule! {
