@@ -43,26 +43,32 @@ pub struct OciArgs {
     #[arg(long, value_name = "NAME")]
     group: Option<String>,
 
+    #[command(flatten)]
+    vendor: VendorArgs,
+
     /// Identity endpoint [default: $OCI_CLI_ENDPOINT, else the configured region's]
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
 
-    #[command(flatten)]
-    common: CommonArgs,
-}
-
-/// What every audit takes, whatever the cloud.
-#[derive(Args, Debug)]
-pub struct CommonArgs {
-    /// Vendor profile: a built-in name (digiusher) or a profile file
-    #[arg(long)]
-    profile: Option<String>,
-
-    /// Policy files (a file or a directory of them) the live policies must match: OCI statements
-    /// or AWS policy documents, each named by its file's stem
+    /// Policy files (a file or a directory) the live policies must match
     #[arg(long, value_name = "PATH")]
     expect: Option<String>,
 
+    #[command(flatten)]
+    snapshot: SnapshotArgs,
+}
+
+/// The vendor profile, which every audit takes.
+#[derive(Args, Debug)]
+pub struct VendorArgs {
+    /// Vendor profile: a built-in name (digiusher) or a profile file
+    #[arg(long)]
+    profile: Option<String>,
+}
+
+/// What every audit does with its snapshot: save it, and lint it.
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
     /// Write the snapshot to FILE; `grantlint check FILE` lints it again, offline
     #[arg(long, value_name = "FILE")]
     save: Option<PathBuf>,
@@ -91,6 +97,9 @@ pub struct AwsArgs {
     #[arg(long, value_name = "ID")]
     external_id: Option<String>,
 
+    #[command(flatten)]
+    vendor: VendorArgs,
+
     /// Accept the actions of the profile's optional permission pack NAME (repeatable)
     #[arg(long = "enable-pack", value_name = "NAME")]
     enable_pack: Vec<String>,
@@ -103,8 +112,12 @@ pub struct AwsArgs {
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
 
+    /// Policy files (a file or a directory of AWS policy JSON) the live policies must match
+    #[arg(long, value_name = "PATH")]
+    expect: Option<String>,
+
     #[command(flatten)]
-    common: CommonArgs,
+    snapshot: SnapshotArgs,
 }
 
 /// Without the `audit-aws` feature the command stays, to say so.
@@ -137,7 +150,7 @@ fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
     use crate::audit::retry::RetryPolicy;
     use crate::render::Format;
 
-    let (config, mut profile) = args.common.setup()?;
+    let (config, mut profile) = args.vendor.setup()?;
     let packs: Vec<String> = args.enable_pack.iter().chain(&config.packs).cloned().collect();
     if !packs.is_empty() {
         let profile =
@@ -167,7 +180,7 @@ fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
             }
         }
     }
-    let expected = args.common.expect.as_deref().map(aws::read_expected).transpose().map_err(usage_error)?;
+    let expected = args.expect.as_deref().map(aws::read_expected).transpose().map_err(usage_error)?;
     let target = Target {
         roles: args.role.clone(),
         trusting,
@@ -178,13 +191,13 @@ fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
         expected,
     };
     let settings = client::Settings { profile: args.aws_profile.clone(), endpoint: args.endpoint.clone() };
-    let verbose = args.common.output.verbose;
+    let verbose = args.snapshot.output.verbose;
     if verbose {
         let endpoint = args.endpoint.as_deref().unwrap_or("the configured IAM endpoint");
         let profile = args.aws_profile.as_deref().map_or(String::new(), |p| format!(" (profile {p})"));
         eprintln!("grantlint: auditing with the AWS SDK's credentials{profile} at {endpoint}");
     }
-    let machine_readable = matches!(args.common.output.format, Some(Format::Json | Format::Sarif | Format::Github));
+    let machine_readable = matches!(args.snapshot.output.format, Some(Format::Json | Format::Sarif | Format::Github));
     let progress = Progress::new(Progress::wanted(io::stderr().is_terminal(), verbose, machine_readable));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let document = runtime
@@ -195,10 +208,10 @@ fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
             document
         })
         .map_err(usage_error)?;
-    args.common.lint_snapshot(&document, profile.as_ref(), &config, color)
+    args.snapshot.lint_snapshot(&document, profile.as_ref(), &config, color)
 }
 
-impl CommonArgs {
+impl VendorArgs {
     /// The configuration in force and the vendor profile (`--profile`, else the configuration's).
     fn setup(&self) -> io::Result<(Config, Option<Profile>)> {
         let config = Config::discover(None, &std::env::current_dir()?).map_err(usage_error)?;
@@ -211,7 +224,9 @@ impl CommonArgs {
             .map_err(usage_error)?;
         Ok((config, profile))
     }
+}
 
+impl SnapshotArgs {
     /// Saves the snapshot's text when asked, lints exactly that text (so `grantlint check` of the
     /// saved file gives the same findings) and renders the report.
     fn lint_snapshot<B: Serialize>(
@@ -236,13 +251,13 @@ impl CommonArgs {
 }
 
 fn audit_oci(args: OciArgs, color: bool) -> io::Result<u8> {
-    let (config, profile) = args.common.setup()?;
+    let (config, profile) = args.vendor.setup()?;
     let group = args
         .group
         .clone()
         .or_else(|| profile.as_ref().and_then(|p| p.oci.as_ref()).map(|oci| oci.group.clone()))
         .ok_or_else(|| usage_error("name the vendor's group with --group, or pass a --profile that names one"))?;
-    let expected = args.common.expect.as_deref().map(oci::read_expected).transpose().map_err(usage_error)?;
+    let expected = args.expect.as_deref().map(oci::read_expected).transpose().map_err(usage_error)?;
     let flags =
         Flags { config_file: args.config.clone(), profile: args.oci_profile.clone(), endpoint: args.endpoint.clone() };
     let oci_config = config::load(&flags, &|name| std::env::var(name).ok()).map_err(usage_error)?;
@@ -254,7 +269,7 @@ fn audit_oci(args: OciArgs, color: bool) -> io::Result<u8> {
         (None, Some(region)) => region::identity_endpoint(region, &oci_config.tenancy).map_err(usage_error)?,
         (None, None) => return Err(usage_error("the OCI config gives neither a region nor an endpoint")),
     };
-    if args.common.output.verbose {
+    if args.snapshot.output.verbose {
         let file = oci_config
             .file
             .as_ref()
@@ -265,11 +280,11 @@ fn audit_oci(args: OciArgs, color: bool) -> io::Result<u8> {
         );
     }
     let mut client =
-        Client::new(&endpoint, signer, RetryPolicy::default(), args.common.output.verbose).map_err(usage_error)?;
+        Client::new(&endpoint, signer, RetryPolicy::default(), args.snapshot.output.verbose).map_err(usage_error)?;
     let target = Target { group, user: args.user.clone(), profile: profile.as_ref().map(|p| p.name.clone()), expected };
     let document =
         oci::fetch(&mut client, &oci_config.tenancy, target, oci_config.endpoint.is_none()).map_err(usage_error)?;
-    args.common.lint_snapshot(&document, profile.as_ref(), &config, color)
+    args.snapshot.lint_snapshot(&document, profile.as_ref(), &config, color)
 }
 
 /// Asks for the key's passphrase on the terminal, without echo; never when input is not a terminal.
