@@ -44,7 +44,7 @@ pub struct Located<'a> {
 }
 
 /// The diagnostics of `files` (one path's) with positions, sorted by line, column and code.
-fn located<'a>(files: &[&'a FileResult]) -> Vec<Located<'a>> {
+pub(crate) fn located<'a>(files: &[&'a FileResult]) -> Vec<Located<'a>> {
     let mut out = Vec::new();
     for file in files {
         if file.diagnostics.is_empty() {
@@ -98,8 +98,8 @@ impl Tally {
 }
 
 /// Renders a run as it goes: files come in path order, and each format writes what it can at
-/// once (human, concise and github write each finding as its file arrives; JSON and SARIF, whose
-/// documents open with totals or close over every result, keep compact records until
+/// once (human, concise and github write each finding as its file arrives; JSON, whose document
+/// opens with the totals, spools its findings; SARIF keeps compact records of its results until
 /// [`Renderer::finish`]). No source text is kept past its file.
 pub struct Renderer<'w> {
     format: Format,
@@ -107,14 +107,22 @@ pub struct Renderer<'w> {
     out: &'w mut dyn Write,
     tally: Tally,
     human: Option<human::Handler>,
-    json: Vec<json::Finding>,
+    json: json::Spool,
     sarif: sarif::Results,
 }
 
 impl<'w> Renderer<'w> {
     pub fn new(format: Format, options: Options, out: &'w mut dyn Write) -> Self {
         let human = (format == Format::Human).then(|| human::Handler::new(&options));
-        Self { format, options, out, tally: Tally::default(), human, json: Vec::new(), sarif: sarif::Results::new() }
+        Self {
+            format,
+            options,
+            out,
+            tally: Tally::default(),
+            human,
+            json: json::Spool::default(),
+            sarif: sarif::Results::new(),
+        }
     }
 
     /// The files of one path, after those of every path before it.
@@ -130,10 +138,7 @@ impl<'w> Renderer<'w> {
             },
             Format::Concise => concise::render(&items, &mut *self.out),
             Format::Github => github::render(&items, &mut *self.out),
-            Format::Json => {
-                self.json.extend(items.iter().map(json::Finding::new));
-                Ok(())
-            }
+            Format::Json => self.json.extend(&items),
             Format::Sarif => {
                 self.sarif.extend(&items);
                 Ok(())
@@ -168,7 +173,7 @@ impl<'w> Renderer<'w> {
                 }
             }
             Format::Github => {}
-            Format::Json => json::render(&self.json, &self.tally, out)?,
+            Format::Json => json::render(&mut self.json, &self.tally, out)?,
             Format::Sarif => self.sarif.render(errors, out)?,
         }
         Ok(self.tally)

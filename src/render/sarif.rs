@@ -201,8 +201,11 @@ impl Results {
                 results: std::mem::take(&mut self.results),
             }],
         };
-        serde_json::to_writer_pretty(&mut *out, &log)?;
-        writeln!(out)
+        // Buffered here: serde_json writes a few bytes at a time, each through `dyn Write` otherwise.
+        let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+        serde_json::to_writer_pretty(&mut buffered, &log)?;
+        writeln!(buffered)?;
+        buffered.flush()
     }
 }
 
