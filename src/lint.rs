@@ -198,11 +198,11 @@ impl Grouped<'_> {
 /// Lints one source already in memory (standard input, an audit's documents, tests).
 pub fn lint_source(source: SourceFile, options: &Options) -> Report {
     let mut file = lint_loaded(Loaded::Text(source), true, options, 0);
-    if let Some(oci_profile) = options.profile.and_then(|p| p.oci.as_ref()) {
-        if file.coverage.anchor.is_some() {
-            let total = std::mem::take(&mut file.coverage);
-            file.diagnostics.extend(missing_grant::report(&total, oci_profile));
-        }
+    if let Some(oci_profile) = options.profile.and_then(|p| p.oci.as_ref())
+        && file.coverage.anchor.is_some()
+    {
+        let total = std::mem::take(&mut file.coverage);
+        file.diagnostics.extend(missing_grant::report(&total, oci_profile));
     }
     finish_file(&mut file, options);
     Report { files: vec![file], errors: Vec::new() }
