@@ -5,9 +5,10 @@
 //!   JSON: the strict `syntax::json::parse`, with `serde_json` as a reference point),
 //! - the full lint with every rule: on one thread (`lint::lint_source` per file, texts already in
 //!   memory), without a profile and with the built-in `digiusher` profile, and the way `grantlint
-//!   check` runs it (`lint::run` with the profile: files read from disk, linted on all cores),
-//! - the peak memory (VmHWM) of a child process linting the corpus with `lint::run`, and of one
-//!   linting it a file at a time, each less the footprint of a child that lints nothing.
+//!   check --format json` runs it (`lint::stream` with the profile into the JSON renderer: files
+//!   read from disk, linted on all cores, each dropped once rendered),
+//! - the peak memory (VmHWM) of a child process linting the corpus that way, and of one linting
+//!   it a file at a time, each less the footprint of a child that lints nothing.
 //!
 //! Corpora:
 //! - `GRANTLINT_BENCH_AWS`: directories of AWS policy documents (a path list, `:`-separated), such
@@ -23,6 +24,7 @@ use grantlint::config::Config;
 use grantlint::input::{self, Loaded};
 use grantlint::lint::{self, Options};
 use grantlint::profile::Profile;
+use grantlint::render;
 use grantlint::source::SourceFile;
 use grantlint::syntax::oci::parser::parse_statement;
 use grantlint::syntax::oci::{self, PolicySource};
@@ -234,8 +236,14 @@ fn lint_rows(corpus: &Corpus, profile: &Profile, budget: &Budget) -> Vec<Row> {
         Row { what: "lint: lint_source, 1 thread, no profile", time: single(&Options::default()) },
         Row { what: "lint: lint_source, 1 thread, digiusher profile", time: single(&options) },
         Row {
-            what: "lint: lint::run, all cores, from disk",
-            time: measure(budget, || (), |()| drop(black_box(lint::run(&inputs, &options)))),
+            what: "lint: lint::stream, all cores, from disk",
+            time: measure(
+                budget,
+                || (),
+                |()| {
+                    black_box(stream_all(&inputs, &options));
+                },
+            ),
         },
     ]
 }
@@ -253,6 +261,17 @@ fn syntax_findings(corpus: &Corpus, profile: &Profile) -> usize {
         .sum()
 }
 
+/// `lint::stream` into the JSON renderer, as `grantlint check --format json` runs; the document
+/// goes to a sink.
+fn stream_all(inputs: &[input::Input], options: &Options) -> usize {
+    let render_options = render::Options { color: false, verbose: false, quiet: false };
+    let mut out = std::io::sink();
+    let mut renderer = render::Renderer::new(render::Format::Json, render_options, &mut out);
+    let errors = lint::stream(inputs, options, &mut |files| renderer.files(&files.iter().collect::<Vec<_>>()))
+        .expect("a sink accepts everything");
+    renderer.finish(&errors).expect("a sink accepts everything").errors
+}
+
 // ---------- peak memory, measured in child processes ----------
 
 /// The child's side: lint `paths` one way, then print this process's peak resident set in kB.
@@ -261,8 +280,10 @@ fn child(mode: &str, paths: &[String]) {
     let options = options(&profile);
     let inputs = input::collect(paths, &Config::default(), false).expect("the corpus can be listed");
     match mode {
-        // Everything at once, as `grantlint check` does: the report holds every file's text.
-        "run" => drop(black_box(lint::run(&inputs, &options))),
+        // As `grantlint check --format json` does: files streamed to the renderer in path order.
+        "run" => {
+            black_box(stream_all(&inputs, &options));
+        }
         // A file at a time, each dropped before the next: memory bounded by the largest file.
         "stream" => {
             for input in &inputs {

@@ -10,6 +10,7 @@
 # prints a Markdown table with the ratios. Environment:
 #   GRANTLINT_RUNS  timed runs of each grantlint command (default 10, after 2 warm-ups)
 #   PEER_RUNS       timed runs of each peer command (default 1; a peer run takes seconds to minutes)
+#   GRANTLINT_BIN   a grantlint binary built already (default: build target/release/grantlint)
 #
 # Same inputs, as far as the peers allow:
 # - parliament 1.6.4 stops the whole run with an exception ("Unknown data format: ArrayOfARN") on a
@@ -18,6 +19,7 @@
 #   ASCII, and crashes (AttributeError) on some invalid statements (`… in region …`, `compartment
 #   ocid1…` without `id`); both tools get one file of the corpus's statements without those
 #   (target/peers/oci.oci), and the peer runs in its --chunked mode, its fastest for large inputs.
+#   The first 10,000 of those statements are a second input (target/peers/oci-10k.oci).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,12 +29,14 @@ GRANTLINT_RUNS=${GRANTLINT_RUNS:-10}
 PEER_RUNS=${PEER_RUNS:-1}
 work=$PWD/target/peers
 venv=$work/venv
-bin=$PWD/target/release/grantlint
+bin=${GRANTLINT_BIN:-$PWD/target/release/grantlint}
 results=$work/results.tsv
 mkdir -p "$work"
 
-echo "bench-peers: building grantlint (release)" >&2
-cargo build --release --quiet
+if [ -z "${GRANTLINT_BIN:-}" ]; then
+  echo "bench-peers: building grantlint (release)" >&2
+  cargo build --release --quiet
+fi
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
@@ -76,7 +80,7 @@ print(f"  {len(left_out)} of {total} left out{example}", file=sys.stderr)
 PY
 done
 echo "bench-peers: checking which OCI statements oci-lexer-parser can read" >&2
-"$venv/bin/python" - target/corpora/oci/all.oci "$work/oci.oci" <<'PY'
+"$venv/bin/python" - target/corpora/oci/all.oci "$work/oci.oci" "$work/oci-10k.oci" <<'PY'
 import collections, sys
 from oci_lexer_parser import parse_policy_statements
 from oci_lexer_parser.cli import chunk_lines  # the statement splitter of its --chunked mode
@@ -91,6 +95,7 @@ with open(sys.argv[1], encoding="utf-8") as f:
             continue
         kept.append(chunk)
 open(sys.argv[2], "w", encoding="ascii").write("".join(kept))
+open(sys.argv[3], "w", encoding="ascii").write("".join(kept[:10_000]))
 reasons = "; ".join(f"{n} × {why}" for why, n in left_out.most_common())
 print(f"  {len(kept)} of {len(kept) + sum(left_out.values())} statements kept; left out: {reasons}", file=sys.stderr)
 PY
@@ -145,10 +150,12 @@ for set in latest all; do
   measure parliament "aws-$set ($(find "$dir" -name '*.json' | wc -l) files)" "$(size "$dir")" "$PEER_RUNS" \
     "$venv/bin/parliament" --directory "$dir" --json
 done
-oci=$work/oci.oci
-measure grantlint "oci: one file" "$(size "$oci")" "$GRANTLINT_RUNS" "${grantlint[@]}" "$oci"
-measure oci-lexer-parser "oci: one file" "$(size "$oci")" "$PEER_RUNS" \
-  "$venv/bin/oci-lexer-parse" --chunked --error-mode report "$oci"
+for oci in "$work/oci-10k.oci" "$work/oci.oci"; do
+  label="oci: one file of $(basename "$oci")"
+  measure grantlint "$label" "$(size "$oci")" "$GRANTLINT_RUNS" "${grantlint[@]}" "$oci"
+  measure oci-lexer-parser "$label" "$(size "$oci")" "$PEER_RUNS" \
+    "$venv/bin/oci-lexer-parse" --chunked --error-mode report "$oci"
+done
 # grantlint alone on the whole corpus, as files and as one JSON policy list.
 measure grantlint "oci: policies/ ($(find target/corpora/oci/policies -type f | wc -l) files)" \
   "$(size target/corpora/oci/policies)" "$GRANTLINT_RUNS" "${grantlint[@]}" target/corpora/oci/policies

@@ -1,6 +1,6 @@
-//! Findings as data: what a rule reports, before any renderer sees it.
+//! Findings as data: what a rule reports, before any renderer sees it, and the identity of the
+//! rule that reports it. Nothing here depends on a rule: each rule declares its [`RuleMeta`].
 
-use crate::rules::RuleMeta;
 use crate::span::Span;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,35 @@ impl Severity {
             Severity::Warning => "warning",
             Severity::Error => "error",
         }
+    }
+}
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// The rule's doc comment, one source line per line.
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The documentation without the one space rustdoc keeps after `///`.
+    pub fn documentation(&self) -> String {
+        let mut out = String::with_capacity(self.doc.len());
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The first paragraph of the documentation, joined into one line.
+    pub fn summary(&self) -> String {
+        let doc = self.documentation();
+        let para = doc.split("\n\n").map(str::trim).find(|p| !p.is_empty() && !p.starts_with('#'));
+        para.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 

@@ -1,6 +1,7 @@
 //! The pipeline: source → syntax → model → rules → sorted diagnostics.
 
 mod iac;
+mod snapshot;
 
 use crate::config::{Accepted, Config};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -16,6 +17,7 @@ use crate::syntax::oci::parser::SyntaxError;
 use crate::syntax::oci::{self, Policy, PolicySource};
 use crate::syntax::{aws, json};
 use rayon::prelude::*;
+use std::io;
 use std::path::Path;
 
 /// How a file's contents are read, when the user says so (`--kind`).
@@ -50,7 +52,7 @@ impl Options<'_> {
 }
 
 /// What happened to one file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Outcome {
     /// Linted; the number of policies it held.
     Linted(usize),
@@ -62,6 +64,9 @@ pub struct FileResult {
     pub source: SourceFile,
     pub outcome: Outcome,
     pub diagnostics: Vec<Diagnostic>,
+    /// The file's place among the run's inputs, which keeps lists of skipped and unreadable files
+    /// in the order they were given while findings come in path order.
+    pub order: usize,
     coverage: missing_grant::Coverage,
     /// Applied after the run-wide rules, so they can be suppressed too.
     suppressions: Vec<Suppression>,
@@ -69,7 +74,7 @@ pub struct FileResult {
     anchors: suppress::Anchors,
 }
 
-/// Everything one run found: files in input order, diagnostics sorted within each file.
+/// Everything one run found: files in path order, diagnostics sorted within each file.
 pub struct Report {
     pub files: Vec<FileResult>,
     /// Files that could not be read.
@@ -97,63 +102,134 @@ impl Report {
     }
 }
 
-/// Lints every input, in parallel, and returns the results in input order.
+/// How many inputs are read and linted at once: enough to keep every core busy, few enough that
+/// memory follows the largest files rather than the whole run.
+const WINDOW: usize = 256;
+
+/// Lints every input and collects the results, in path order.
 pub fn run(inputs: &[Input], options: &Options) -> Report {
-    let results: Vec<Result<FileResult, String>> = inputs
-        .par_iter()
-        .map(|input| input::load(input).map(|loaded| lint_loaded(loaded, input.explicit, options)))
-        .collect();
-    let mut report = Report { files: Vec::new(), errors: Vec::new() };
-    for result in results {
-        match result {
-            Ok(file) => report.files.push(file),
-            Err(e) => report.errors.push(e),
+    let mut files = Vec::new();
+    let errors = stream(inputs, options, &mut |done: Vec<FileResult>| {
+        files.extend(done);
+        Ok(())
+    });
+    // Collecting into memory cannot fail.
+    Report { files, errors: errors.unwrap_or_default() }
+}
+
+/// Lints every input, in parallel, and hands the finished files to `sink` in path order (files
+/// of one path together), each as soon as the files before it are done; returns the inputs that
+/// could not be read, in input order. Only what a run-wide rule needs waits for the end: with an
+/// OCI vendor profile, OCI009 may add its finding to the first file that grants to the vendor's
+/// group, so that file and those after it are handed on last.
+pub fn stream(
+    inputs: &[Input],
+    options: &Options,
+    sink: &mut dyn FnMut(Vec<FileResult>) -> io::Result<()>,
+) -> io::Result<Vec<String>> {
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    order.sort_by_cached_key(|&i| inputs.get(i).map(|input| input.path.to_string_lossy().into_owned()));
+    let oci_profile = options.profile.and_then(|p| p.oci.as_ref());
+    let mut errors: Vec<(usize, String)> = Vec::new();
+    let mut total = missing_grant::Coverage::default();
+    let mut held: Vec<FileResult> = Vec::new();
+    let mut out = Grouped { sink, files: Vec::new() };
+    for window in order.chunks(WINDOW) {
+        let results: Vec<(usize, Result<FileResult, String>)> = window
+            .par_iter()
+            .filter_map(|&i| inputs.get(i).map(|input| (i, input)))
+            .map(|(i, input)| (i, input::load(input).map(|loaded| lint_loaded(loaded, input.explicit, options, i))))
+            .collect();
+        for (i, result) in results {
+            let mut file = match result {
+                Ok(file) => file,
+                Err(e) => {
+                    errors.push((i, e));
+                    continue;
+                }
+            };
+            if oci_profile.is_some() {
+                total.merge(&file.coverage);
+                if !held.is_empty() || file.coverage.anchor.is_some() {
+                    held.push(file);
+                    continue;
+                }
+            }
+            finish_file(&mut file, options);
+            out.push(file)?;
         }
     }
-    finish(&mut report, options);
-    report
+    if let (Some(oci_profile), Some(anchor_file)) = (oci_profile, held.first_mut()) {
+        total.anchor = anchor_file.coverage.anchor;
+        anchor_file.diagnostics.extend(missing_grant::report(&total, oci_profile));
+    }
+    for mut file in held {
+        finish_file(&mut file, options);
+        out.push(file)?;
+    }
+    out.flush()?;
+    errors.sort_by_key(|(i, _)| *i);
+    Ok(errors.into_iter().map(|(_, e)| e).collect())
+}
+
+/// Hands files on in groups of one path, since a path named twice is one file to the renderers.
+struct Grouped<'s> {
+    sink: &'s mut dyn FnMut(Vec<FileResult>) -> io::Result<()>,
+    files: Vec<FileResult>,
+}
+
+impl Grouped<'_> {
+    fn push(&mut self, file: FileResult) -> io::Result<()> {
+        if self.files.last().is_some_and(|last| last.source.path != file.source.path) {
+            self.flush()?;
+        }
+        self.files.push(file);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.files.is_empty() {
+            (self.sink)(std::mem::take(&mut self.files))?;
+        }
+        Ok(())
+    }
 }
 
 /// Lints one source already in memory (standard input, an audit's documents, tests).
 pub fn lint_source(source: SourceFile, options: &Options) -> Report {
-    let mut report = Report { files: vec![lint_loaded(Loaded::Text(source), true, options)], errors: Vec::new() };
-    finish(&mut report, options);
-    report
+    let mut file = lint_loaded(Loaded::Text(source), true, options, 0);
+    if let Some(oci_profile) = options.profile.and_then(|p| p.oci.as_ref())
+        && file.coverage.anchor.is_some()
+    {
+        let total = std::mem::take(&mut file.coverage);
+        file.diagnostics.extend(missing_grant::report(&total, oci_profile));
+    }
+    finish_file(&mut file, options);
+    Report { files: vec![file], errors: Vec::new() }
 }
 
-/// Run-wide rules, then a stable order.
-fn finish(report: &mut Report, options: &Options) {
-    if let Some(oci_profile) = options.profile.and_then(|p| p.oci.as_ref()) {
-        let mut total = missing_grant::Coverage::default();
-        for file in &report.files {
-            total.merge(&file.coverage);
-        }
-        if let Some(anchor_file) = report.files.iter_mut().find(|f| f.coverage.anchor.is_some()) {
-            total.anchor = anchor_file.coverage.anchor;
-            anchor_file.diagnostics.extend(missing_grant::report(&total, oci_profile));
-        }
+/// Suppressions, then configured severities, then a stable order: what is left to do on a file
+/// once every rule, run-wide ones included, has reported on it.
+fn finish_file(file: &mut FileResult, options: &Options) {
+    let mut suppressions = std::mem::take(&mut file.suppressions);
+    if let Some(config) = options.config {
+        suppressions.extend(suppress::from_config(config, Path::new(&file.source.path), &file.anchors));
     }
-    for file in &mut report.files {
-        let mut suppressions = std::mem::take(&mut file.suppressions);
-        if let Some(config) = options.config {
-            suppressions.extend(suppress::from_config(config, Path::new(&file.source.path), &file.anchors));
-        }
-        suppress::apply(&mut file.diagnostics, &suppressions);
-        if let Some(config) = options.config {
-            file.diagnostics.retain_mut(|d| match config.severity(d.rule.code, d.severity) {
-                Some(severity) => {
-                    d.severity = severity;
-                    true
-                }
-                None => false,
-            });
-        }
-        file.diagnostics
-            .sort_by(|a, b| (a.span.start, a.rule.code, a.span.end).cmp(&(b.span.start, b.rule.code, b.span.end)));
+    suppress::apply(&mut file.diagnostics, &suppressions);
+    if let Some(config) = options.config {
+        file.diagnostics.retain_mut(|d| match config.severity(d.rule.code, d.severity) {
+            Some(severity) => {
+                d.severity = severity;
+                true
+            }
+            None => false,
+        });
     }
+    file.diagnostics
+        .sort_by(|a, b| (a.span.start, a.rule.code, a.span.end).cmp(&(b.span.start, b.rule.code, b.span.end)));
 }
 
-fn lint_loaded(loaded: Loaded, explicit: bool, options: &Options) -> FileResult {
+fn lint_loaded(loaded: Loaded, explicit: bool, options: &Options, order: usize) -> FileResult {
     let (source, bad_utf8) = match loaded {
         Loaded::Text(source) => (source, None),
         Loaded::NotText { source, offset } => (source, Some(offset)),
@@ -162,6 +238,7 @@ fn lint_loaded(loaded: Loaded, explicit: bool, options: &Options) -> FileResult 
         source,
         outcome: Outcome::Linted(0),
         diagnostics: Vec::new(),
+        order,
         coverage: Default::default(),
         suppressions: Vec::new(),
         anchors: suppress::Anchors::default(),
@@ -249,8 +326,8 @@ fn lint_json(options: &Options, file: &mut FileResult) {
         lint_aws(&value, &text, forced, options, file);
         return;
     }
-    if crate::audit::snapshot::is_snapshot(&value) {
-        return crate::audit::snapshot::lint(&value, &text, options, file);
+    if crate::syntax::snapshot::is_snapshot(&value) {
+        return snapshot::lint(&value, &text, options, file);
     }
     match oci::read_json(&value, &text) {
         Some(policies) => lint_oci(&policies, options, file),

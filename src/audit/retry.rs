@@ -8,6 +8,7 @@
 //! counts as retryable beyond [`transient_status`] (OCI's 409 `IncorrectState`, IAM's 400
 //! `Throttling`).
 
+use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
@@ -82,6 +83,35 @@ pub fn transient_status(status: u16) -> bool {
 pub(crate) fn random_u64() -> u64 {
     use std::hash::BuildHasher;
     std::collections::hash_map::RandomState::new().hash_one(Instant::now())
+}
+
+/// An error status a cloud answered a call with, after the call's retries.
+#[derive(Debug)]
+pub struct Refusal {
+    pub operation: &'static str,
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub attempts: u32,
+}
+
+impl Refusal {
+    /// `OP failed: CLOUD answered STATUS CODE: MESSAGE [LABEL: ID] (gave up after N attempts)`,
+    /// `label` being what the cloud calls a request's ID (support asks for it).
+    pub fn write(&self, f: &mut fmt::Formatter<'_>, cloud: &str, label: &str) -> fmt::Result {
+        let Refusal { operation, status, code, message, .. } = self;
+        write!(f, "{operation} failed: {cloud} answered {status} {code}: {message}")?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [{label}: {id}]")?;
+        }
+        f.write_str(&gave_up(self.attempts))
+    }
+}
+
+/// ` (gave up after N attempts)` for a call tried more than once, else nothing.
+pub fn gave_up(attempts: u32) -> String {
+    if attempts > 1 { format!(" (gave up after {attempts} attempts)") } else { String::new() }
 }
 
 #[cfg(test)]

@@ -7,13 +7,15 @@ use crate::audit::Secret;
 use crate::audit::oci::client::{Client, RetryPolicy};
 use crate::audit::oci::config::{self, Flags};
 use crate::audit::oci::{self, Target, region};
+use crate::audit::snapshot::Document;
 use crate::config::Config;
 use crate::lint::{self, Options};
 use crate::profile::Profile;
 use crate::source::SourceFile;
 use clap::{Args, Subcommand};
+use serde::Serialize;
 use std::io::{self, IsTerminal};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
@@ -41,9 +43,8 @@ pub struct OciArgs {
     #[arg(long, value_name = "NAME")]
     group: Option<String>,
 
-    /// Vendor profile: a built-in name (digiusher) or a profile file
-    #[arg(long)]
-    profile: Option<String>,
+    #[command(flatten)]
+    vendor: VendorArgs,
 
     /// Identity endpoint [default: $OCI_CLI_ENDPOINT, else the configured region's]
     #[arg(long, value_name = "URL")]
@@ -53,6 +54,21 @@ pub struct OciArgs {
     #[arg(long, value_name = "PATH")]
     expect: Option<String>,
 
+    #[command(flatten)]
+    snapshot: SnapshotArgs,
+}
+
+/// The vendor profile, which every audit takes.
+#[derive(Args, Debug)]
+pub struct VendorArgs {
+    /// Vendor profile: a built-in name (digiusher) or a profile file
+    #[arg(long)]
+    profile: Option<String>,
+}
+
+/// What every audit does with its snapshot: save it, and lint it.
+#[derive(Args, Debug)]
+pub struct SnapshotArgs {
     /// Write the snapshot to FILE; `grantlint check FILE` lints it again, offline
     #[arg(long, value_name = "FILE")]
     save: Option<PathBuf>,
@@ -81,9 +97,8 @@ pub struct AwsArgs {
     #[arg(long, value_name = "ID")]
     external_id: Option<String>,
 
-    /// Vendor profile: a built-in name (digiusher) or a profile file
-    #[arg(long)]
-    profile: Option<String>,
+    #[command(flatten)]
+    vendor: VendorArgs,
 
     /// Accept the actions of the profile's optional permission pack NAME (repeatable)
     #[arg(long = "enable-pack", value_name = "NAME")]
@@ -101,12 +116,8 @@ pub struct AwsArgs {
     #[arg(long, value_name = "PATH")]
     expect: Option<String>,
 
-    /// Write the snapshot to FILE; `grantlint check FILE` lints it again, offline
-    #[arg(long, value_name = "FILE")]
-    save: Option<PathBuf>,
-
     #[command(flatten)]
-    output: OutputArgs,
+    snapshot: SnapshotArgs,
 }
 
 /// Without the `audit-aws` feature the command stays, to say so.
@@ -139,9 +150,7 @@ fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
     use crate::audit::retry::RetryPolicy;
     use crate::render::Format;
 
-    let config = Config::discover(None, &std::env::current_dir()?).map_err(usage_error)?;
-    let mut profile =
-        args.profile.as_deref().or(config.profile.as_deref()).map(Profile::load).transpose().map_err(usage_error)?;
+    let (config, mut profile) = args.vendor.setup()?;
     let packs: Vec<String> = args.enable_pack.iter().chain(&config.packs).cloned().collect();
     if !packs.is_empty() {
         let profile =
@@ -182,13 +191,13 @@ fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
         expected,
     };
     let settings = client::Settings { profile: args.aws_profile.clone(), endpoint: args.endpoint.clone() };
-    let verbose = args.output.verbose;
+    let verbose = args.snapshot.output.verbose;
     if verbose {
         let endpoint = args.endpoint.as_deref().unwrap_or("the configured IAM endpoint");
         let profile = args.aws_profile.as_deref().map_or(String::new(), |p| format!(" (profile {p})"));
         eprintln!("grantlint: auditing with the AWS SDK's credentials{profile} at {endpoint}");
     }
-    let machine_readable = matches!(args.output.format, Some(Format::Json | Format::Sarif | Format::Github));
+    let machine_readable = matches!(args.snapshot.output.format, Some(Format::Json | Format::Sarif | Format::Github));
     let progress = Progress::new(Progress::wanted(io::stderr().is_terminal(), verbose, machine_readable));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let document = runtime
@@ -199,37 +208,50 @@ fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
             document
         })
         .map_err(usage_error)?;
-    let origin = format!("live:aws://{}", document.account.id);
-    lint_snapshot(document.to_text(), origin, args.save.as_deref(), profile.as_ref(), &config, &args.output, color)
+    args.snapshot.lint_snapshot(&document, profile.as_ref(), &config, color)
 }
 
-/// Saves the snapshot's text when asked, lints exactly that text (so `grantlint check` of the
-/// saved file gives the same findings) and renders the report.
-fn lint_snapshot(
-    text: String,
-    origin: String,
-    save: Option<&Path>,
-    profile: Option<&Profile>,
-    config: &Config,
-    output: &OutputArgs,
-    color: bool,
-) -> io::Result<u8> {
-    let path = match save {
-        Some(path) => {
-            std::fs::write(path, &text).map_err(|e| usage_error(format!("cannot save {}: {e}", path.display())))?;
-            path.to_string_lossy().into_owned()
-        }
-        None => origin,
-    };
-    let options = Options { profile, kind: None, config: Some(config) };
-    let report = lint::lint_source(SourceFile::new(path, text), &options);
-    output.emit(&report, config.fail_on, color)
+impl VendorArgs {
+    /// The configuration in force and the vendor profile (`--profile`, else the configuration's).
+    fn setup(&self) -> io::Result<(Config, Option<Profile>)> {
+        let config = Config::discover(None, &std::env::current_dir()?).map_err(usage_error)?;
+        let profile = self
+            .profile
+            .as_deref()
+            .or(config.profile.as_deref())
+            .map(Profile::load)
+            .transpose()
+            .map_err(usage_error)?;
+        Ok((config, profile))
+    }
+}
+
+impl SnapshotArgs {
+    /// Saves the snapshot's text when asked, lints exactly that text (so `grantlint check` of the
+    /// saved file gives the same findings) and renders the report.
+    fn lint_snapshot<B: Serialize>(
+        &self,
+        document: &Document<B>,
+        profile: Option<&Profile>,
+        config: &Config,
+        color: bool,
+    ) -> io::Result<u8> {
+        let text = document.to_text();
+        let path = match &self.save {
+            Some(path) => {
+                std::fs::write(path, &text).map_err(|e| usage_error(format!("cannot save {}: {e}", path.display())))?;
+                path.to_string_lossy().into_owned()
+            }
+            None => format!("live:{}://{}", document.cloud, document.account.id),
+        };
+        let options = Options { profile, kind: None, config: Some(config) };
+        let report = lint::lint_source(SourceFile::new(path, text), &options);
+        self.output.emit(&report, config.fail_on, color)
+    }
 }
 
 fn audit_oci(args: OciArgs, color: bool) -> io::Result<u8> {
-    let config = Config::discover(None, &std::env::current_dir()?).map_err(usage_error)?;
-    let profile =
-        args.profile.as_deref().or(config.profile.as_deref()).map(Profile::load).transpose().map_err(usage_error)?;
+    let (config, profile) = args.vendor.setup()?;
     let group = args
         .group
         .clone()
@@ -247,7 +269,7 @@ fn audit_oci(args: OciArgs, color: bool) -> io::Result<u8> {
         (None, Some(region)) => region::identity_endpoint(region, &oci_config.tenancy).map_err(usage_error)?,
         (None, None) => return Err(usage_error("the OCI config gives neither a region nor an endpoint")),
     };
-    if args.output.verbose {
+    if args.snapshot.output.verbose {
         let file = oci_config
             .file
             .as_ref()
@@ -258,12 +280,11 @@ fn audit_oci(args: OciArgs, color: bool) -> io::Result<u8> {
         );
     }
     let mut client =
-        Client::new(&endpoint, signer, RetryPolicy::default(), args.output.verbose).map_err(usage_error)?;
+        Client::new(&endpoint, signer, RetryPolicy::default(), args.snapshot.output.verbose).map_err(usage_error)?;
     let target = Target { group, user: args.user.clone(), profile: profile.as_ref().map(|p| p.name.clone()), expected };
     let document =
         oci::fetch(&mut client, &oci_config.tenancy, target, oci_config.endpoint.is_none()).map_err(usage_error)?;
-    let origin = format!("live:oci://{}", document.account.id);
-    lint_snapshot(document.to_text(), origin, args.save.as_deref(), profile.as_ref(), &config, &args.output, color)
+    args.snapshot.lint_snapshot(&document, profile.as_ref(), &config, color)
 }
 
 /// Asks for the key's passphrase on the terminal, without echo; never when input is not a terminal.

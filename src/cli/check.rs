@@ -82,6 +82,7 @@ pub fn run(args: CheckArgs, color: bool) -> io::Result<u8> {
             KindArg::Resource => Kind::Aws(aws::Kind::Resource),
         }),
     };
-    let report = lint::run(&inputs, &options);
-    args.output.emit(&report, config.fail_on, color)
+    args.output.emit_with(config.fail_on, color, |renderer| {
+        lint::stream(&inputs, &options, &mut |files| renderer.files(&files.iter().collect::<Vec<_>>()))
+    })
 }

@@ -3,7 +3,7 @@
 use super::exit;
 use crate::diagnostic::Severity;
 use crate::lint::Report;
-use crate::render::{self, Format};
+use crate::render::{self, Format, Renderer};
 use clap::{Args, ValueEnum};
 use std::io::{self, IsTerminal, Write};
 
@@ -37,17 +37,33 @@ pub enum FailOn {
 }
 
 impl OutputArgs {
-    /// Renders `report` to standard output and returns the exit code: 2 when a file could not be
-    /// read, 1 when a finding reaches the failing severity, else 0.
+    /// Renders `report` to standard output and returns the exit code (see [`Self::emit_with`]).
     pub fn emit(&self, report: &Report, config_fail_on: Option<Severity>, color: bool) -> io::Result<u8> {
+        self.emit_with(config_fail_on, color, |renderer| {
+            renderer.report(report)?;
+            Ok(report.errors.clone())
+        })
+    }
+
+    /// Runs `lint`, which feeds its files to the renderer as they are done and returns the inputs
+    /// it could not read, then returns the exit code: 2 when a file could not be read, 1 when a
+    /// finding reaches the failing severity, else 0.
+    pub fn emit_with(
+        &self,
+        config_fail_on: Option<Severity>,
+        color: bool,
+        lint: impl FnOnce(&mut Renderer) -> io::Result<Vec<String>>,
+    ) -> io::Result<u8> {
         let format = self.format.unwrap_or(if io::stdout().is_terminal() { Format::Human } else { Format::Concise });
         let options =
             render::Options { color: color && format == Format::Human, verbose: self.verbose, quiet: self.quiet };
         let mut out = io::BufWriter::new(io::stdout().lock());
-        render::render(report, format, &options, &mut out)?;
+        let mut renderer = Renderer::new(format, options, &mut out);
+        let errors = lint(&mut renderer)?;
+        let tally = renderer.finish(&errors)?;
         out.flush()?;
-        if !report.errors.is_empty() {
-            for error in &report.errors {
+        if !errors.is_empty() {
+            for error in &errors {
                 eprintln!("grantlint: {error}");
             }
             return Ok(exit::ERROR);
@@ -58,8 +74,8 @@ impl OutputArgs {
             None => config_fail_on.unwrap_or(Severity::Error),
         };
         let failing = match fail_on {
-            Severity::Error => report.count(Severity::Error),
-            Severity::Warning => report.count(Severity::Error) + report.count(Severity::Warning),
+            Severity::Error => tally.count(Severity::Error),
+            Severity::Warning => tally.count(Severity::Error) + tally.count(Severity::Warning),
         };
         Ok(if failing > 0 && !self.exit_zero { exit::FINDINGS } else { exit::CLEAN })
     }

@@ -2,24 +2,18 @@
 //! several policies (a template, an API listing, a snapshot) the message ends with the policy's
 //! name, as the human format shows it.
 
-use super::{Options, located, skipped_lines, summary};
-use crate::lint::Report;
+use super::Located;
 use std::io::{self, Write};
 
-pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> io::Result<()> {
-    for item in located(report) {
+/// One file's findings, sorted; the summary is the renderer's.
+pub(super) fn render(items: &[Located], out: &mut dyn Write) -> io::Result<()> {
+    for item in items {
         let d = item.diagnostic;
         write!(out, "{}:{}:{}: {} {}", item.source.path, item.start.line, item.start.column, d.rule.code, d.message)?;
         match &d.unit {
             Some(unit) => writeln!(out, " (policy {unit})")?,
             None => writeln!(out)?,
         }
-    }
-    if options.verbose {
-        skipped_lines(report, out)?;
-    }
-    if !options.quiet {
-        writeln!(out, "{}", summary(report))?;
     }
     Ok(())
 }

@@ -2,13 +2,13 @@
 //! `::error title=grantlint (CODE),file=…,line=…,col=…,endLine=…,endColumn=…::path:line:col: CODE message`,
 //! with the help on a second line (`%0A`).
 
-use super::{located, repo_path};
+use super::{Located, repo_path};
 use crate::diagnostic::Severity;
-use crate::lint::Report;
 use std::io::{self, Write};
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for item in located(report) {
+/// One file's findings, sorted, one command each.
+pub(super) fn render(items: &[Located], out: &mut dyn Write) -> io::Result<()> {
+    for item in items {
         let d = item.diagnostic;
         let command = match d.severity {
             Severity::Error => "error",

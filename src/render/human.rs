@@ -1,38 +1,44 @@
 //! Source excerpts with labels, through miette's graphical handler.
 
-use super::{Located, Options, located, skipped_lines, summary};
+use super::{Located, Options};
 use crate::diagnostic::Severity;
-use crate::lint::Report;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode, SourceSpan, SpanContents};
 use std::fmt;
 use std::io::{self, Write};
 
-pub fn render(report: &Report, options: &Options, out: &mut dyn Write) -> io::Result<()> {
-    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
-    let mut buf = String::new();
-    // One line table per file, reused while the sorted findings stay in that file.
-    let mut lines: Option<(&str, LineStarts)> = None;
-    for item in located(report) {
-        buf.clear();
-        let text = item.source.text.as_str();
-        let starts = match lines.take() {
-            Some((seen, starts)) if std::ptr::eq(seen, text) => starts,
-            _ => LineStarts::new(text),
-        };
-        let shown = Shown { item: &item, source: Named { name: &item.source.path, text, lines: &starts } };
-        handler.render_report(&mut buf, &shown).map_err(io::Error::other)?;
-        lines = Some((text, starts));
-        out.write_all(buf.as_bytes())?;
-        writeln!(out)?;
+/// miette's handler, set up once for the run.
+pub(super) struct Handler(GraphicalReportHandler);
+
+impl Handler {
+    pub(super) fn new(options: &Options) -> Self {
+        let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        Self(GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false))
     }
-    if options.verbose {
-        skipped_lines(report, out)?;
+
+    /// One file's findings, sorted; the summary is the renderer's.
+    pub(super) fn render(&self, items: &[Located], out: &mut dyn Write) -> io::Result<()> {
+        let Some(first) = items.first() else { return Ok(()) };
+        // One line table for the file's findings.
+        let lines = LineStarts::new(&first.source.text);
+        let mut buf = String::new();
+        for item in items {
+            buf.clear();
+            let text = item.source.text.as_str();
+            let own;
+            // A path named twice is two sources with one name; each has its own table.
+            let starts = if std::ptr::eq(text, first.source.text.as_str()) {
+                &lines
+            } else {
+                own = LineStarts::new(text);
+                &own
+            };
+            let shown = Shown { item, source: Named { name: &item.source.path, text, lines: starts } };
+            self.0.render_report(&mut buf, &shown).map_err(io::Error::other)?;
+            out.write_all(buf.as_bytes())?;
+            writeln!(out)?;
+        }
+        Ok(())
     }
-    if !options.quiet {
-        writeln!(out, "{}", summary(report))?;
-    }
-    Ok(())
 }
 
 /// One finding as miette sees it. The rule code leads the message, as in the concise format.

@@ -7,7 +7,7 @@ mod json;
 mod sarif;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::Report;
+use crate::lint::{FileResult, Outcome, Report};
 use crate::source::{LineIndex, Position, SourceFile};
 use std::io::{self, Write};
 use std::path::Path;
@@ -26,6 +26,7 @@ pub enum Format {
     Github,
 }
 
+#[derive(Clone, Copy, Debug)]
 pub struct Options {
     pub color: bool,
     /// List skipped files.
@@ -42,10 +43,10 @@ pub struct Located<'a> {
     pub end: Position,
 }
 
-/// Every diagnostic of the report with positions, sorted by path, line, column and code.
-pub fn located(report: &Report) -> Vec<Located<'_>> {
+/// The diagnostics of `files` (one path's) with positions, sorted by line, column and code.
+pub(crate) fn located<'a>(files: &[&'a FileResult]) -> Vec<Located<'a>> {
     let mut out = Vec::new();
-    for file in &report.files {
+    for file in files {
         if file.diagnostics.is_empty() {
             continue;
         }
@@ -60,20 +61,130 @@ pub fn located(report: &Report) -> Vec<Located<'_>> {
             });
         }
     }
-    out.sort_by(|a, b| {
-        (&a.source.path, a.start, a.diagnostic.rule.code).cmp(&(&b.source.path, b.start, b.diagnostic.rule.code))
-    });
+    out.sort_by(|a, b| (a.start, a.diagnostic.rule.code).cmp(&(b.start, b.diagnostic.rule.code)));
     out
 }
 
-pub fn render(report: &Report, format: Format, options: &Options, out: &mut dyn Write) -> io::Result<()> {
-    match format {
-        Format::Human => human::render(report, options, out),
-        Format::Concise => concise::render(report, options, out),
-        Format::Json => json::render(report, out),
-        Format::Sarif => sarif::render(report, out),
-        Format::Github => github::render(report, out),
+/// What a run amounted to, counted as its files went by.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub linted: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Skipped files, with why and their place among the inputs.
+    skipped: Vec<(usize, String, String)>,
+}
+
+impl Tally {
+    pub fn count(&self, severity: Severity) -> usize {
+        match severity {
+            Severity::Error => self.errors,
+            Severity::Warning => self.warnings,
+        }
     }
+
+    fn add(&mut self, file: &FileResult) {
+        match &file.outcome {
+            Outcome::Linted(_) => self.linted += 1,
+            Outcome::Skipped(why) => self.skipped.push((file.order, file.source.path.clone(), why.clone())),
+        }
+        for d in &file.diagnostics {
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+            }
+        }
+    }
+}
+
+/// Renders a run as it goes: files come in path order, and each format writes what it can at
+/// once (human, concise and github write each finding as its file arrives; JSON, whose document
+/// opens with the totals, spools its findings; SARIF keeps compact records of its results until
+/// [`Renderer::finish`]). No source text is kept past its file.
+pub struct Renderer<'w> {
+    format: Format,
+    options: Options,
+    out: &'w mut dyn Write,
+    tally: Tally,
+    human: Option<human::Handler>,
+    json: json::Spool,
+    sarif: sarif::Results,
+}
+
+impl<'w> Renderer<'w> {
+    pub fn new(format: Format, options: Options, out: &'w mut dyn Write) -> Self {
+        let human = (format == Format::Human).then(|| human::Handler::new(&options));
+        Self {
+            format,
+            options,
+            out,
+            tally: Tally::default(),
+            human,
+            json: json::Spool::default(),
+            sarif: sarif::Results::new(),
+        }
+    }
+
+    /// The files of one path, after those of every path before it.
+    pub fn files(&mut self, files: &[&FileResult]) -> io::Result<()> {
+        for file in files {
+            self.tally.add(file);
+        }
+        let items = located(files);
+        match self.format {
+            Format::Human => match &self.human {
+                Some(handler) => handler.render(&items, &mut *self.out),
+                None => Ok(()),
+            },
+            Format::Concise => concise::render(&items, &mut *self.out),
+            Format::Github => github::render(&items, &mut *self.out),
+            Format::Json => self.json.extend(&items),
+            Format::Sarif => {
+                self.sarif.extend(&items);
+                Ok(())
+            }
+        }
+    }
+
+    /// Every file of a report, in path order.
+    pub fn report(&mut self, report: &Report) -> io::Result<()> {
+        let mut files: Vec<&FileResult> = report.files.iter().collect();
+        files.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        for group in files.chunk_by(|a, b| a.source.path == b.source.path) {
+            self.files(group)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what comes after the findings (for JSON and SARIF, the whole document), with the
+    /// files that could not be read, and returns the totals.
+    pub fn finish(mut self, errors: &[String]) -> io::Result<Tally> {
+        self.tally.skipped.sort_by_key(|(order, _, _)| *order);
+        let out = &mut *self.out;
+        match self.format {
+            Format::Human | Format::Concise => {
+                if self.options.verbose {
+                    for (_, path, why) in &self.tally.skipped {
+                        writeln!(out, "skipped {path}: {why}")?;
+                    }
+                }
+                if !self.options.quiet {
+                    writeln!(out, "{}", summary(&self.tally))?;
+                }
+            }
+            Format::Github => {}
+            Format::Json => json::render(&mut self.json, &self.tally, out)?,
+            Format::Sarif => self.sarif.render(errors, out)?,
+        }
+        Ok(self.tally)
+    }
+}
+
+/// Renders a whole report at once.
+pub fn render(report: &Report, format: Format, options: &Options, out: &mut dyn Write) -> io::Result<Tally> {
+    let mut renderer = Renderer::new(format, *options, out);
+    renderer.report(report)?;
+    renderer.finish(&report.errors)
 }
 
 /// A finding's path as CI integrations want it: relative to the working directory (the repository
@@ -91,10 +202,10 @@ fn repo_path(path: &str) -> String {
 }
 
 /// The closing line of the text formats: `Found 2 errors and 1 warning in 3 files (1 skipped).`
-fn summary(report: &Report) -> String {
-    let (errors, warnings) = (report.count(Severity::Error), report.count(Severity::Warning));
-    let files = report.linted();
-    let skipped = report.skipped().count();
+fn summary(tally: &Tally) -> String {
+    let (errors, warnings) = (tally.errors, tally.warnings);
+    let files = tally.linted;
+    let skipped = tally.skipped.len();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let found = if errors + warnings == 0 {
         "No findings".to_string()
@@ -103,12 +214,4 @@ fn summary(report: &Report) -> String {
     };
     let skipped = if skipped > 0 { format!(" ({skipped} skipped; --verbose lists them)") } else { String::new() };
     format!("{found} in {}{skipped}.", plural(files, "file"))
-}
-
-/// The skipped files, one per line, for `--verbose`.
-fn skipped_lines(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for (source, why) in report.skipped() {
-        writeln!(out, "skipped {}: {why}", source.path)?;
-    }
-    Ok(())
 }

@@ -4,9 +4,8 @@
 //! listed), positions counted in characters (`columnKind: unicodeCodePoints`), and a
 //! fingerprint per result that survives unrelated edits above the finding.
 
-use super::{Located, located, repo_path};
+use super::{Located, repo_path};
 use crate::diagnostic::Severity;
-use crate::lint::Report;
 use crate::rules::{RULES, RuleMeta};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -154,40 +153,60 @@ struct Region {
     end_column: usize,
 }
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let mut rules: Vec<&'static RuleMeta> = RULES.iter().map(|rule| rule.meta).collect();
-    let mut occurrences = HashMap::new();
-    let results = located(report).iter().map(|item| result(item, &mut rules, &mut occurrences)).collect();
-    let notifications: Vec<Notification> = report
-        .errors
-        .iter()
-        .map(|error| Notification { level: "error", message: Text { text: error.clone() } })
-        .collect();
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: [Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "grantlint",
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: INFORMATION_URI,
-                    rules: rules.into_iter().map(descriptor).collect(),
-                    properties: DriverProperties { catalogs: catalogs() },
+/// The results so far, and what numbering them needs: the rules in driver order, and how often
+/// each fingerprint has come up.
+pub(super) struct Results {
+    rules: Vec<&'static RuleMeta>,
+    occurrences: HashMap<u64, usize>,
+    results: Vec<SarifResult>,
+}
+
+impl Results {
+    pub(super) fn new() -> Self {
+        Self { rules: RULES.iter().map(|rule| rule.meta).collect(), occurrences: HashMap::new(), results: Vec::new() }
+    }
+
+    /// One file's findings, sorted.
+    pub(super) fn extend(&mut self, items: &[Located]) {
+        for item in items {
+            let result = result(item, &mut self.rules, &mut self.occurrences);
+            self.results.push(result);
+        }
+    }
+
+    /// The log, with `errors` (files that could not be read) as notifications.
+    pub(super) fn render(&mut self, errors: &[String], out: &mut dyn Write) -> io::Result<()> {
+        let notifications: Vec<Notification> =
+            errors.iter().map(|error| Notification { level: "error", message: Text { text: error.clone() } }).collect();
+        let log = Log {
+            schema: SCHEMA,
+            version: "2.1.0",
+            runs: [Run {
+                tool: Tool {
+                    driver: Driver {
+                        name: "grantlint",
+                        semantic_version: env!("CARGO_PKG_VERSION"),
+                        information_uri: INFORMATION_URI,
+                        rules: self.rules.iter().map(|meta| descriptor(meta)).collect(),
+                        properties: DriverProperties { catalogs: catalogs() },
+                    },
                 },
-            },
-            // GitHub keys an analysis by this category; the empty run id after `/` is allowed.
-            automation_details: AutomationDetails { id: "grantlint/" },
-            column_kind: "unicodeCodePoints",
-            invocations: [Invocation {
-                execution_successful: notifications.is_empty(),
-                tool_execution_notifications: notifications,
+                // GitHub keys an analysis by this category; the empty run id after `/` is allowed.
+                automation_details: AutomationDetails { id: "grantlint/" },
+                column_kind: "unicodeCodePoints",
+                invocations: [Invocation {
+                    execution_successful: notifications.is_empty(),
+                    tool_execution_notifications: notifications,
+                }],
+                results: std::mem::take(&mut self.results),
             }],
-            results,
-        }],
-    };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+        };
+        // Buffered here: serde_json writes a few bytes at a time, each through `dyn Write` otherwise.
+        let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+        serde_json::to_writer_pretty(&mut buffered, &log)?;
+        writeln!(buffered)?;
+        buffered.flush()
+    }
 }
 
 fn catalogs() -> BTreeMap<&'static str, &'static str> {
@@ -355,9 +374,10 @@ mod tests {
 
     #[test]
     fn unreadable_files_fail_the_invocation() {
-        let report = Report { files: Vec::new(), errors: vec!["policies/x.policy: permission denied".into()] };
         let mut out = Vec::new();
-        render(&report, &mut out).expect("rendering to memory succeeds");
+        Results::new()
+            .render(&["policies/x.policy: permission denied".into()], &mut out)
+            .expect("rendering to memory succeeds");
         let log: serde_json::Value = serde_json::from_slice(&out).expect("SARIF is JSON");
         let invocation = &log["runs"][0]["invocations"][0];
         assert_eq!(invocation["executionSuccessful"], false);

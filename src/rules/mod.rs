@@ -10,7 +10,8 @@ pub mod suppression;
 use crate::catalog::aws::{Action, AwsCatalog};
 use crate::catalog::oci::OciCatalog;
 use crate::config::{Accepted, Target};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+pub use crate::diagnostic::RuleMeta;
 use crate::profile::Profile;
 use crate::syntax::aws::Policy as AwsPolicy;
 use crate::syntax::oci::Policy;
@@ -18,42 +19,13 @@ use crate::syntax::oci::normalize;
 use crate::syntax::oci::parser::SyntaxError;
 use std::cell::OnceCell;
 
-/// A rule's identity and documentation.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    /// The rule's doc comment, one source line per line.
-    pub doc: &'static str,
-}
-
-impl RuleMeta {
-    /// The documentation without the one space rustdoc keeps after `///`.
-    pub fn documentation(&self) -> String {
-        let mut out = String::with_capacity(self.doc.len());
-        for line in self.doc.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
-            out.push('\n');
-        }
-        out
-    }
-
-    /// The first paragraph of the documentation, joined into one line.
-    pub fn summary(&self) -> String {
-        let doc = self.documentation();
-        let para = doc.split("\n\n").map(str::trim).find(|p| !p.is_empty() && !p.starts_with('#'));
-        para.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
-    }
-}
-
 /// Declares a rule's [`RuleMeta`] from its doc comment, the way linters keep docs beside code.
 macro_rules! declare_rule {
     ($(#[doc = $doc:literal])* $vis:vis static $ident:ident = {
         code: $code:literal, name: $name:literal, severity: $severity:ident $(,)?
     };) => {
         $(#[doc = $doc])*
-        $vis static $ident: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+        $vis static $ident: $crate::diagnostic::RuleMeta = $crate::diagnostic::RuleMeta {
             code: $code,
             name: $name,
             severity: $crate::diagnostic::Severity::$severity,
@@ -131,8 +103,8 @@ pub enum Check {
     AwsPolicy(fn(&AwsPolicy, &mut Context)),
     /// Reported by the suppression machinery about suppressions themselves.
     Suppression,
-    /// Runs on a live audit's snapshot (`audit::snapshot`).
-    Live(fn(&crate::audit::snapshot::Live, &mut Context)),
+    /// Runs on a live audit's snapshot (`syntax::snapshot`).
+    Live(fn(&crate::syntax::snapshot::Live, &mut Context)),
     /// Runs on what a Terraform or CloudFormation template holds besides its policies.
     Iac(fn(&crate::syntax::iac::Template, &mut Context)),
 }

@@ -4,3 +4,4 @@ pub mod aws;
 pub mod iac;
 pub mod json;
 pub mod oci;
+pub mod snapshot;

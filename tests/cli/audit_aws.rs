@@ -4,13 +4,12 @@
 //! variants of it, the legacy onboarding's IAM user), behind a proxy that records every request
 //! and injects faults (`tests/aws_server/proxy.py`). `scripts/test.sh` installs both.
 
-use crate::support::{Run, SHARED, repo_root};
+use crate::support::{Run, SHARED, TestServer, codes, grantlint, output_of, python, repo_root};
 use grantlint::audit::aws::client::{Iam, Settings};
 use grantlint::audit::progress::Progress;
 use grantlint::audit::retry::RetryPolicy;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -22,10 +21,6 @@ const SESSION_TOKEN: &str = "grantlint-test-session-token-FwoGZXIvYXdzEJr";
 /// The ExternalId of DigiUsher's example trust policy, and another customer's.
 const EXTERNAL_ID: &str = "11111111-2222-4333-8444-555555555555";
 const OTHER_EXTERNAL_ID: &str = "99999999-8888-4777-8666-555555555555";
-
-fn python() -> String {
-    std::env::var("GRANTLINT_PYTHON").unwrap_or_else(|_| "python3".into())
-}
 
 /// `moto_server` beside the tests' Python (the virtualenv's `bin/`), else on PATH.
 fn moto_server() -> PathBuf {
@@ -78,45 +73,20 @@ impl Drop for Moto {
     }
 }
 
-/// The recording, fault-injecting proxy in front of moto; stopped (standard input closed) when
-/// dropped.
-struct Proxy {
-    child: Child,
-    url: String,
-    log: PathBuf,
-    _dir: tempfile::TempDir,
+/// The recording, fault-injecting proxy in front of moto.
+type Proxy = TestServer;
+
+fn start_proxy(moto: &Moto, faults: Value) -> Proxy {
+    TestServer::start(
+        "tests/aws_server/proxy.py",
+        "faults.json",
+        &faults.to_string(),
+        "see GRANTLINT_PYTHON",
+        |faults, log| vec![moto.url.clone().into(), log.into(), faults.into()],
+    )
 }
 
-impl Proxy {
-    fn start(moto: &Moto, faults: Value) -> Proxy {
-        let dir = tempfile::tempdir().unwrap();
-        let faults_path = dir.path().join("faults.json");
-        std::fs::write(&faults_path, faults.to_string()).unwrap();
-        let log = dir.path().join("requests.jsonl");
-        let mut child = Command::new(python())
-            .arg(repo_root().join("tests/aws_server/proxy.py"))
-            .arg(&moto.url)
-            .arg(&log)
-            .arg(&faults_path)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", python()));
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let Some(url) = line.trim().strip_prefix("listening on ") else {
-            panic!("the AWS test proxy did not start: {line:?}");
-        };
-        Proxy { url: url.to_string(), child, log, _dir: dir }
-    }
-
-    /// Every request the proxy forwarded or answered, in order.
-    fn requests(&self) -> Vec<Value> {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        text.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
-    }
-
+impl TestServer {
     /// Every request was a read the audit is documented to make, and the set of them.
     fn assert_reads_only(&self) -> BTreeSet<String> {
         let requests = self.requests();
@@ -129,13 +99,6 @@ impl Proxy {
             seen.insert(action.to_string());
         }
         seen
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
     }
 }
 
@@ -187,30 +150,7 @@ fn audit(proxy: &Proxy, args: &[&str]) -> Run {
 }
 
 fn check(args: &[&str]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_grantlint"));
-    command.arg("check").args(args).current_dir(repo_root()).env("NO_COLOR", "1").stdin(Stdio::null());
-    output_of(command)
-}
-
-fn output_of(mut command: Command) -> Run {
-    let output = command.output().expect("grantlint runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// The rule codes of concise output, sorted, with repeats.
-fn codes(run: &Run) -> Vec<String> {
-    let mut codes: Vec<String> = run
-        .stdout
-        .lines()
-        .filter_map(|line| line.split(": ").nth(1).and_then(|rest| rest.split(' ').next()))
-        .map(str::to_string)
-        .collect();
-    codes.sort();
-    codes
+    grantlint(&[&["check"], args].concat())
 }
 
 /// What `grantlint check --profile digiusher` finds in the published documents a live role is
@@ -331,7 +271,7 @@ const SCENARIOS: &[Scenario] = &[
 fn audit_scenarios() {
     let moto = Moto::start();
     for scenario in SCENARIOS {
-        let proxy = Proxy::start(&moto, json!([]));
+        let proxy = start_proxy(&moto, json!([]));
         let mut args = vec!["--profile", "digiusher", "--format", "concise"];
         args.extend(scenario.args);
         let run = audit(&proxy, &args);
@@ -352,7 +292,7 @@ fn audit_scenarios() {
 #[test]
 fn all_roles_trusting_the_vendor_in_one_pass() {
     let moto = Moto::start();
-    let proxy = Proxy::start(&moto, json!([]));
+    let proxy = start_proxy(&moto, json!([]));
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("all.json");
     let args =
@@ -374,7 +314,7 @@ fn all_roles_trusting_the_vendor_in_one_pass() {
     assert_eq!(names, vendor_roles, "the roles trusting 058264546051, and no other");
     let mut one_by_one = Vec::new();
     for role in vendor_roles {
-        let proxy = Proxy::start(&moto, json!([]));
+        let proxy = start_proxy(&moto, json!([]));
         one_by_one.extend(codes(&audit(&proxy, &["--role", role, "--profile", "digiusher", "--format", "concise"])));
     }
     one_by_one.sort();
@@ -387,7 +327,7 @@ fn all_roles_trusting_the_vendor_in_one_pass() {
 #[test]
 fn every_request_is_a_documented_read() {
     let moto = Moto::start();
-    let proxy = Proxy::start(&moto, json!([]));
+    let proxy = start_proxy(&moto, json!([]));
     for args in [
         &["--role", "DigiUsher-ReadOnlyAccess", "--user", "digiusher", "--format", "json"][..],
         &["--all-roles-trusting", "058264546051", "--format", "json"],
@@ -407,7 +347,7 @@ fn every_request_is_a_documented_read() {
 #[test]
 fn saved_snapshot_checks_the_same() {
     let moto = Moto::start();
-    let proxy = Proxy::start(&moto, json!([]));
+    let proxy = start_proxy(&moto, json!([]));
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("acme.snapshot.json");
     let saved_arg = saved.to_string_lossy().into_owned();
@@ -468,7 +408,7 @@ fn retries_throttling_and_server_errors() {
         {"action": "GetRolePolicy", "status": 500, "count": 1},
         {"action": "GetAccountSummary", "status": 503, "count": 1}
     ]);
-    let proxy = Proxy::start(&moto, faults);
+    let proxy = start_proxy(&moto, faults);
     let run = audit(
         &proxy,
         &["--role", "DigiUsher-ReadAccess", "--profile", "digiusher", "--format", "concise", "--verbose"],
@@ -496,7 +436,7 @@ fn retries_throttling_and_server_errors() {
 fn a_missing_permission_names_the_action() {
     let moto = Moto::start();
     let message = "User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: iam:GetLoginProfile on resource: user digiusher";
-    let proxy = Proxy::start(
+    let proxy = start_proxy(
         &moto,
         json!([{"action": "GetLoginProfile", "status": 403, "code": "AccessDenied", "message": message}]),
     );
@@ -511,7 +451,7 @@ fn a_missing_permission_names_the_action() {
     let refused = proxy.requests().into_iter().filter(|r| r["action"] == "GetLoginProfile").count();
     assert_eq!(refused, 1, "a refusal is not retried");
     // A role that does not exist is IAM's NoSuchEntity, said plainly.
-    let proxy = Proxy::start(&moto, json!([]));
+    let proxy = start_proxy(&moto, json!([]));
     let run = audit(&proxy, &["--role", "DigiUsher-NeverCreated"]);
     assert_eq!(run.code, 2, "{run}");
     assert!(run.stderr.contains("GetRole failed: AWS answered 404 NoSuchEntity"), "{}", run.stderr);
@@ -521,7 +461,7 @@ fn a_missing_permission_names_the_action() {
 #[test]
 fn timeouts_and_the_retry_budget() {
     let moto = Moto::start();
-    let proxy = Proxy::start(
+    let proxy = start_proxy(
         &moto,
         json!([
             {"action": "GetRole", "delay": 2.0, "count": 1},
@@ -587,7 +527,7 @@ impl aws_credential_types::provider::ProvideCredentials for StaticCredentials {
 #[test]
 fn verbose_audit_reveals_no_secret() {
     let moto = Moto::start();
-    let proxy = Proxy::start(&moto, json!([]));
+    let proxy = start_proxy(&moto, json!([]));
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("saved.json");
     let mut printed = String::new();
@@ -634,7 +574,7 @@ fn verbose_audit_reveals_no_secret() {
 #[test]
 fn usage_errors() {
     let moto = Moto::start();
-    let proxy = Proxy::start(&moto, json!([]));
+    let proxy = start_proxy(&moto, json!([]));
     let run = audit(&proxy, &[]);
     assert_eq!(run.code, 2, "{run}");
     assert!(run.stderr.contains("--role"), "{}", run.stderr);

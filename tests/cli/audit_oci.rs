@@ -6,16 +6,15 @@
 //! broken variants of it. The server needs Python with `cryptography` (`GRANTLINT_PYTHON`, else
 //! `python3`; `scripts/test.sh` sets one up).
 
-use crate::support::{Run, SHARED, repo_root};
+use crate::support::{Run, SHARED, TestServer, codes, grantlint, output_of, python, repo_root};
 use grantlint::audit::Secret;
 use grantlint::audit::oci::client::{Client, RetryPolicy};
 use grantlint::audit::oci::{keys, signer::Signer};
 use rsa::pkcs8::{EncodePublicKey, LineEnding};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const TENANCY: &str = "ocid1.tenancy.oc1..aaaaaaaaacmetenancy";
@@ -31,49 +30,21 @@ const NOW: &str = "1780272000";
 const PASSPHRASE: &str = "grantlint-test-passphrase";
 const GROUP: &str = "digiusher-finops-group";
 
-fn python() -> String {
-    std::env::var("GRANTLINT_PYTHON").unwrap_or_else(|_| "python3".into())
+/// The stand-in Identity API, serving `scenario`.
+type Server = TestServer;
+
+fn start_server(scenario: &Value) -> Server {
+    let scenario = serde_json::to_string_pretty(scenario).unwrap();
+    TestServer::start(
+        "tests/oci_server/server.py",
+        "scenario.json",
+        &scenario,
+        "a Python with `cryptography`; see GRANTLINT_PYTHON",
+        |scenario, log| vec![scenario.into(), log.into()],
+    )
 }
 
-/// The test server, stopped (its standard input closed) when dropped.
-struct Server {
-    child: Child,
-    url: String,
-    log: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Server {
-    fn start(scenario: &Value) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let scenario_path = dir.path().join("scenario.json");
-        std::fs::write(&scenario_path, serde_json::to_vec_pretty(scenario).unwrap()).unwrap();
-        let log = dir.path().join("requests.jsonl");
-        let mut child = Command::new(python())
-            .arg(repo_root().join("tests/oci_server/server.py"))
-            .arg(&scenario_path)
-            .arg(&log)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot run {} (a Python with `cryptography`; see GRANTLINT_PYTHON): {e}", python())
-            });
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let Some(url) = line.trim().strip_prefix("listening on ") else {
-            panic!("the OCI test server did not start (needs Python with `cryptography`): {line:?}");
-        };
-        Server { url: url.to_string(), child, log, _dir: dir }
-    }
-
-    /// Every request the server saw, in order.
-    fn requests(&self) -> Vec<Value> {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        text.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
-    }
-
+impl TestServer {
     /// The audit's requests were all GETs whose signatures verified: read-only, and signed right.
     fn assert_signed_gets(&self) -> Vec<Value> {
         let requests = self.requests();
@@ -83,13 +54,6 @@ impl Server {
             assert_eq!(request["signature"], "verified", "a request whose signature did not verify: {request}");
         }
         requests
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
     }
 }
 
@@ -256,34 +220,11 @@ fn audit(server: &Server, creds: &Credentials, args: &[&str], env: &[(&str, &str
         command.env_remove(name);
     }
     command.envs(env.iter().copied());
-    run(command)
+    output_of(command)
 }
 
 fn check(args: &[&str]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_grantlint"));
-    command.arg("check").args(args).current_dir(repo_root()).env("NO_COLOR", "1").stdin(Stdio::null());
-    run(command)
-}
-
-fn run(mut command: Command) -> Run {
-    let output = command.output().expect("grantlint runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// The rule codes of concise output, sorted, with repeats.
-fn codes(run: &Run) -> Vec<String> {
-    let mut codes: Vec<String> = run
-        .stdout
-        .lines()
-        .filter_map(|line| line.split(": ").nth(1).and_then(|rest| rest.split(' ').next()))
-        .map(str::to_string)
-        .collect();
-    codes.sort();
-    codes
+    grantlint(&[&["check"], args].concat())
 }
 
 /// Snapshots `run`, with the run's temporary directories and the server's port made stable.
@@ -429,7 +370,7 @@ fn audit_scenarios() {
     for scenario in SCENARIOS {
         let mut tenancy = digiusher_tenancy(&creds);
         (scenario.change)(&mut tenancy);
-        let server = Server::start(&tenancy);
+        let server = start_server(&tenancy);
         let mut args = vec!["--profile", "digiusher", "--format", "concise"];
         args.extend(scenario.args);
         let run = audit(&server, &creds, &args, &[]);
@@ -445,7 +386,7 @@ fn audit_scenarios() {
 #[test]
 fn every_request_is_a_signed_get() {
     let creds = credentials("pkcs8.pem", "");
-    let server = Server::start(&digiusher_tenancy(&creds));
+    let server = start_server(&digiusher_tenancy(&creds));
     let run = audit(&server, &creds, &["--profile", "digiusher", "--format", "json"], &[]);
     assert_eq!(run.code, 0, "{run}");
     let requests = server.assert_signed_gets();
@@ -485,7 +426,7 @@ fn saved_snapshot_checks_the_same() {
     for scenario in SCENARIOS.iter().filter(|s| ["manage-grant", "keys-and-members", "drift"].contains(&s.name)) {
         (scenario.change)(&mut tenancy);
     }
-    let server = Server::start(&tenancy);
+    let server = start_server(&tenancy);
     let saved = creds.dir.path().join("acme.snapshot.json");
     let saved_arg = saved.to_string_lossy().into_owned();
     for format in ["json", "concise", "human"] {
@@ -512,7 +453,7 @@ fn retries_throttling_and_server_errors() {
         {"path": "/20160918/policies", "status": 429, "count": 1},
         {"path": "/20160918/groups", "status": 500, "count": 1}
     ]);
-    let server = Server::start(&tenancy);
+    let server = start_server(&tenancy);
     let run = audit(&server, &creds, &["--profile", "digiusher", "--format", "concise", "--verbose"], &[]);
     assert_eq!(run.code, 0, "{run}");
     assert_eq!(codes(&run), ["OCI008"]);
@@ -530,7 +471,7 @@ fn rejected_credentials_show_oci_error() {
     let creds = credentials("pkcs8.pem", "");
     let other = credentials("pkcs1.pem", "");
     // The server knows the auditor by `other`'s key; the config signs with its own.
-    let server = Server::start(&digiusher_tenancy(&other));
+    let server = start_server(&digiusher_tenancy(&other));
     let run = audit(&server, &creds, &["--profile", "digiusher"], &[]);
     assert_eq!(run.code, 2, "{run}");
     assert_eq!(server.requests().len(), 1, "a 401 is not retried");
@@ -541,7 +482,7 @@ fn rejected_credentials_show_oci_error() {
 #[test]
 fn local_key_problems_are_warned() {
     let creds = credentials("pkcs8.pem", "");
-    let server = Server::start(&digiusher_tenancy(&creds));
+    let server = start_server(&digiusher_tenancy(&creds));
     set_mode(&creds.key_file, 0o644);
     let run = audit(&server, &creds, &["--profile", "digiusher", "--format", "concise"], &[]);
     assert_eq!(run.code, 0, "{run}");
@@ -567,7 +508,7 @@ fn local_key_problems_are_warned() {
 #[test]
 fn encrypted_keys_need_their_passphrase() {
     let creds = credentials("pkcs8-aes128.pem", "");
-    let server = Server::start(&digiusher_tenancy(&creds));
+    let server = start_server(&digiusher_tenancy(&creds));
     let run = audit(&server, &creds, &["--profile", "digiusher"], &[]);
     assert_eq!(run.code, 2, "{run}");
     assert!(run.stderr.contains("the key is encrypted and no passphrase was given"), "{}", run.stderr);
@@ -589,7 +530,7 @@ fn encrypted_keys_need_their_passphrase() {
 #[test]
 fn verbose_audit_reveals_no_secret() {
     let creds = credentials("pkcs8-aes256.pem", &format!("pass_phrase={PASSPHRASE}\n"));
-    let server = Server::start(&digiusher_tenancy(&creds));
+    let server = start_server(&digiusher_tenancy(&creds));
     let saved = creds.dir.path().join("saved.json");
     let mut outputs = String::new();
     for format in ["human", "json", "concise"] {
@@ -618,7 +559,7 @@ fn retries_are_bounded() {
     let creds = credentials("pkcs8.pem", "");
     let mut tenancy = digiusher_tenancy(&creds);
     tenancy["faults"] = json!([{"path": format!("/20160918/tenancies/{TENANCY}"), "status": 500, "count": 100}]);
-    let server = Server::start(&tenancy);
+    let server = start_server(&tenancy);
     let key = keys::parse(&std::fs::read_to_string(&creds.key_file).unwrap(), None).unwrap();
     let signer = Signer::new(TENANCY, AUDITOR, &creds.fingerprint, key);
     let policy = RetryPolicy {
@@ -668,7 +609,7 @@ fn signing_vectors_match_the_python_sdk() {
 #[test]
 fn a_missing_vendor_group_is_an_error() {
     let creds = credentials("console.pem", "");
-    let server = Server::start(&digiusher_tenancy(&creds));
+    let server = start_server(&digiusher_tenancy(&creds));
     let run = audit(&server, &creds, &["--group", "vendor-that-never-was"], &[]);
     assert_eq!(run.code, 2, "{run}");
     assert!(run.stderr.contains("has no group named `vendor-that-never-was`"), "{}", run.stderr);

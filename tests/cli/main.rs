@@ -1,5 +1,6 @@
 //! grantlint's integration tests: the binary run as a user runs it, output snapshotted with insta.
 
+mod architecture;
 #[cfg(feature = "audit-aws")]
 mod audit_aws;
 mod audit_oci;

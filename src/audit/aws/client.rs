@@ -11,7 +11,7 @@
 //! identity lacks. Every attempt has the policy's connect and per-attempt timeouts.
 
 use crate::audit::progress::Progress;
-use crate::audit::retry::{Budget, RetryPolicy, transient_status};
+use crate::audit::retry::{Budget, Refusal, RetryPolicy, gave_up, transient_status};
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -69,14 +69,7 @@ pub struct Settings {
 #[derive(Debug)]
 pub enum Error {
     /// AWS answered with an error.
-    Api {
-        operation: &'static str,
-        status: u16,
-        code: String,
-        message: String,
-        request_id: Option<String>,
-        attempts: u32,
-    },
+    Api(Refusal),
     /// No answer: connection refused, timeout, TLS failure.
     Network { operation: &'static str, detail: String, attempts: u32 },
     /// The request could not be made (no credentials, no region) or the answer is not what the
@@ -86,15 +79,10 @@ pub enum Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tries =
-            |attempts: u32| if attempts > 1 { format!(" (gave up after {attempts} attempts)") } else { String::new() };
         match self {
-            Error::Api { operation, status, code, message, request_id, attempts } => {
-                write!(f, "{operation} failed: AWS answered {status} {code}: {message}")?;
-                if let Some(id) = request_id {
-                    write!(f, " [request id: {id}]")?;
-                }
-                f.write_str(&tries(*attempts))?;
+            Error::Api(refusal) => {
+                refusal.write(f, "AWS", "request id")?;
+                let Refusal { operation, code, .. } = refusal;
                 match code.as_str() {
                     "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => write!(
                         f,
@@ -109,7 +97,7 @@ impl fmt::Display for Error {
                 }
             }
             Error::Network { operation, detail, attempts } => {
-                write!(f, "{operation} failed: no answer from AWS: {detail}{}", tries(*attempts))
+                write!(f, "{operation} failed: no answer from AWS: {detail}{}", gave_up(*attempts))
             }
             Error::Other { operation, detail } => {
                 write!(f, "{operation} failed: {detail}")?;
@@ -127,7 +115,7 @@ impl std::error::Error for Error {}
 impl Error {
     /// IAM's "no such role/user/policy".
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::Api { code, .. } if code == "NoSuchEntity")
+        matches!(self, Error::Api(refusal) if refusal.code == "NoSuchEntity")
     }
 }
 
@@ -559,7 +547,7 @@ impl Failure {
     fn into_error(self, operation: &'static str, attempts: u32) -> Error {
         match self {
             Failure::Status { status, code, message, request_id } => {
-                Error::Api { operation, status, code, message, request_id, attempts }
+                Error::Api(Refusal { operation, status, code, message, request_id, attempts })
             }
             Failure::Transport(detail) => Error::Network { operation, detail, attempts },
             Failure::Fatal(detail) => Error::Other { operation, detail },
@@ -599,14 +587,14 @@ mod tests {
 
     #[test]
     fn refusals_name_the_missing_action() {
-        let error = Error::Api {
+        let error = Error::Api(Refusal {
             operation: "GetLoginProfile",
             status: 403,
             code: "AccessDenied".into(),
             message: "not authorized".into(),
             request_id: Some("r-1".into()),
             attempts: 1,
-        };
+        });
         let text = error.to_string();
         assert!(
             text.starts_with("GetLoginProfile failed: AWS answered 403 AccessDenied: not authorized [request id: r-1]")

@@ -2,10 +2,10 @@
 
 use super::client::{self, Iam, Principal};
 use super::snapshot::{
-    AccessKeyEntry, AwsBody, AwsVendor, Console, ExpectedEntries, ExpectedEntry, ExternalIdDigest, Grants,
-    InlinePolicy, ManagedPolicy, PolicyText, RoleEntry, RoleLastUsed, Tag, UserEntry,
+    AccessKeyEntry, AwsBody, AwsVendor, Console, ExpectedEntry, ExternalIdDigest, Grants, InlinePolicy, ManagedPolicy,
+    PolicyText, RoleEntry, RoleLastUsed, Tag, UserEntry,
 };
-use crate::audit::snapshot::{Account, Document};
+use crate::audit::snapshot::{Account, Document, Expected};
 use crate::syntax::{aws, json};
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_iam::types::{AttachedPolicy, RoleDetail};
@@ -32,7 +32,7 @@ pub struct Target {
     pub vendor_account: Option<String>,
     /// `--external-id`; only its digest reaches the snapshot.
     pub external_id: Option<String>,
-    pub expected: Option<ExpectedEntries>,
+    pub expected: Option<Expected<ExpectedEntry>>,
 }
 
 /// A role or user read, before its managed policies' documents are.
@@ -336,25 +336,16 @@ pub fn decode_document(encoded: &str) -> Result<String, String> {
 
 /// Reads `--expect PATH`: AWS policy documents (a file or a directory of them), each named by its
 /// file's stem, the name of the live policy it stands for; a trust policy matches the role's.
-pub fn read_expected(path: &str) -> Result<ExpectedEntries, String> {
-    let inputs = crate::input::collect(&[path.to_string()], &crate::config::Config::default(), false)?;
-    let mut policies = Vec::new();
-    for input in &inputs {
-        let crate::input::Loaded::Text(source) = crate::input::load(input)? else {
-            return Err(format!("--expect: {} is not UTF-8 text", input.path.display()));
-        };
+pub fn read_expected(path: &str) -> Result<Expected<ExpectedEntry>, String> {
+    Expected::read(path, |source| {
         let file = source.path.clone();
         let value = json::parse(&source.text).map_err(|e| format!("--expect: {file}: invalid JSON: {}", e.message))?;
         if !aws::sniff(&value) {
             return Err(format!("--expect: {file} is not an AWS policy document"));
         }
         let name = Path::new(&file).file_stem().map_or(file.clone(), |s| s.to_string_lossy().into_owned());
-        policies.push(ExpectedEntry { name, file, document: PolicyText(source.text.clone()) });
-    }
-    if policies.is_empty() {
-        return Err(format!("--expect: no policy files in {path}"));
-    }
-    Ok(ExpectedEntries { source: path.to_string(), policies })
+        Ok(vec![ExpectedEntry { name, file, document: PolicyText(source.text) }])
+    })
 }
 
 #[cfg(test)]

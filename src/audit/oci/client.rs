@@ -11,7 +11,7 @@
 use super::signer::Signer;
 use crate::audit::is_loopback;
 pub use crate::audit::retry::RetryPolicy;
-use crate::audit::retry::{Budget, random_u64, transient_status};
+use crate::audit::retry::{Budget, Refusal, gave_up, random_u64, transient_status};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
@@ -34,14 +34,7 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remov
 #[derive(Debug)]
 pub enum Error {
     /// OCI answered with an error status.
-    Api {
-        operation: &'static str,
-        status: u16,
-        code: String,
-        message: String,
-        request_id: Option<String>,
-        attempts: u32,
-    },
+    Api(Refusal),
     /// No answer: connection refused, timeout, TLS failure.
     Network { operation: &'static str, detail: String, attempts: u32 },
     /// An answer that is not what the API documents.
@@ -50,16 +43,10 @@ pub enum Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tries =
-            |attempts: u32| if attempts > 1 { format!(" (gave up after {attempts} attempts)") } else { String::new() };
         match self {
-            Error::Api { operation, status, code, message, request_id, attempts } => {
-                write!(f, "{operation} failed: OCI answered {status} {code}: {message}")?;
-                if let Some(id) = request_id {
-                    write!(f, " [opc-request-id: {id}]")?;
-                }
-                f.write_str(&tries(*attempts))?;
-                match (status, code.as_str()) {
+            Error::Api(refusal) => {
+                refusal.write(f, "OCI", "opc-request-id")?;
+                match (refusal.status, refusal.code.as_str()) {
                     (401, _) => f.write_str(
                         "\nhelp: check the profile's user, tenancy, fingerprint and key_file: the key's public half must be uploaded for that user, and this machine's clock must be within 5 minutes of OCI's",
                     ),
@@ -70,7 +57,7 @@ impl fmt::Display for Error {
                 }
             }
             Error::Network { operation, detail, attempts } => {
-                write!(f, "{operation} failed: no answer from OCI: {detail}{}", tries(*attempts))
+                write!(f, "{operation} failed: no answer from OCI: {detail}{}", gave_up(*attempts))
             }
             Error::Response { operation, detail, request_id } => {
                 write!(f, "{operation}: unexpected answer from OCI: {detail}")?;
@@ -454,7 +441,7 @@ impl Failure {
     fn into_error(self, operation: &'static str, attempts: u32) -> Error {
         match self {
             Failure::Status { status, code, message, request_id } => {
-                Error::Api { operation, status, code, message, request_id, attempts }
+                Error::Api(Refusal { operation, status, code, message, request_id, attempts })
             }
             Failure::Transport(detail) => Error::Network { operation, detail, attempts },
         }

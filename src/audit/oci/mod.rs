@@ -12,11 +12,11 @@ use super::snapshot::{
     Account, CompartmentRef, Document, Expected, ExpectedEntry, GroupEntry, KeyEntry, MemberEntry, NamedRef, OciBody,
     PolicyEntry, UserEntry, Vendor,
 };
-use crate::rules::live::names_group;
 use crate::span::SpanMap;
 use crate::syntax::json;
 use crate::syntax::oci::parser::parse_statement;
 use crate::syntax::oci::{read_json, read_text};
+use crate::syntax::snapshot::oci::names_group;
 use client::{Client, Compartment, Members};
 use config::{Config, KeySource};
 use signer::Signer;
@@ -32,7 +32,7 @@ pub struct Target {
     /// The vendor's user; when absent, every member of the group is audited as one.
     pub user: Option<String>,
     pub profile: Option<String>,
-    pub expected: Option<Expected>,
+    pub expected: Option<Expected<ExpectedEntry>>,
 }
 
 /// Loads the configured key and makes the request signer. `prompt` asks for a passphrase when the
@@ -228,13 +228,8 @@ fn mentions(statement: &str, group: &str, group_id: &str) -> bool {
 
 /// Reads `--expect PATH`: policy files (OCI text, one policy per file, named by the file's stem;
 /// or OCI JSON), or a directory of them.
-pub fn read_expected(path: &str) -> Result<Expected, String> {
-    let inputs = crate::input::collect(&[path.to_string()], &crate::config::Config::default(), false)?;
-    let mut policies = Vec::new();
-    for input in &inputs {
-        let crate::input::Loaded::Text(source) = crate::input::load(input)? else {
-            return Err(format!("--expect: {} is not UTF-8 text", input.path.display()));
-        };
+pub fn read_expected(path: &str) -> Result<Expected<ExpectedEntry>, String> {
+    Expected::read(path, |source| {
         let file = source.path.clone();
         let stem = Path::new(&file).file_stem().map(|s| s.to_string_lossy().into_owned());
         let text = source.text.as_str();
@@ -253,15 +248,13 @@ pub fn read_expected(path: &str) -> Result<Expected, String> {
         let Some(read) = read else {
             return Err(format!("--expect: {file} holds no OCI policy"));
         };
-        for (name, statements) in read {
-            let name = name.ok_or_else(|| format!("--expect: {file}: a policy without a name"))?;
-            policies.push(ExpectedEntry { name, file: file.clone(), statements });
-        }
-    }
-    if policies.is_empty() {
-        return Err(format!("--expect: no policy files in {path}"));
-    }
-    Ok(Expected { source: path.to_string(), policies })
+        read.into_iter()
+            .map(|(name, statements)| {
+                let name = name.ok_or_else(|| format!("--expect: {file}: a policy without a name"))?;
+                Ok(ExpectedEntry { name, file: file.clone(), statements })
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]

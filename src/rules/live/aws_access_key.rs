@@ -1,6 +1,6 @@
-use crate::audit::snapshot::Live;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::Live;
 
 declare_rule! {
     /// The vendor reaches the account with a long-lived access key of an IAM user, not by

@@ -1,6 +1,6 @@
-use crate::audit::snapshot::Live;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::Live;
 
 declare_rule! {
     /// The vendor's IAM user can sign in to the AWS console with a password.

@@ -1,9 +1,9 @@
-use crate::audit::aws::snapshot::{Entity, ExpectedDocument, LiveDocument};
-use crate::audit::snapshot::Live;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
 use crate::span::Span;
 use crate::syntax::aws::{Kind, Statement, Str};
+use crate::syntax::snapshot::Live;
+use crate::syntax::snapshot::aws::{Entity, ExpectedDocument, LiveDocument};
 use std::collections::BTreeMap;
 
 declare_rule! {

@@ -1,8 +1,8 @@
-use crate::audit::aws::snapshot::sha256_hex;
-use crate::audit::snapshot::Live;
 use crate::diagnostic::Diagnostic;
 use crate::rules::aws::trust_weak_external_id::redact;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::Live;
+use crate::syntax::snapshot::aws::sha256_hex;
 
 declare_rule! {
     /// The ExternalId the vendor issued you (`grantlint audit aws --external-id ID`) is not the one
@@ -30,7 +30,7 @@ pub fn check(live: &Live, cx: &mut Context) {
     let Some(given) = &aws.external_id else { return };
     for entity in &aws.entities {
         let Some(trust) = &entity.trust else { continue };
-        let values = trust.external_ids();
+        let values = super::external_ids(trust);
         let Some((first, span)) = values.first() else { continue };
         if values.iter().any(|(value, _)| sha256_hex(value.as_str()) == given.sha256.value) {
             continue;

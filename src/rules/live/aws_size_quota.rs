@@ -1,8 +1,8 @@
-use crate::audit::aws::snapshot::EntityKind;
-use crate::audit::snapshot::Live;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::aws::size_limit::thousands;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::EntityKind;
+use crate::syntax::snapshot::Live;
 
 declare_rule! {
     /// The vendor's role or user is at 90% or more of one of the account's IAM quotas.

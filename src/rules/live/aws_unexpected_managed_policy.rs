@@ -1,8 +1,7 @@
-use crate::audit::aws::snapshot::{EntityKind, LiveDocument};
-use crate::audit::snapshot::Live;
 use crate::catalog::aws::{Action, Expansion};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::{EntityKind, Live, LiveDocument};
 
 declare_rule! {
     /// The vendor's role (or user) carries a managed policy the vendor profile does not expect.

@@ -1,6 +1,6 @@
-use crate::audit::snapshot::Live;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::Live;
 
 declare_rule! {
     /// The vendor's user may sign in to the OCI Console with a password.
@@ -22,7 +22,7 @@ declare_rule! {
 }
 
 pub fn check(live: &Live, cx: &mut Context) {
-    for user in &live.snapshot.users {
+    for user in &live.snapshot.oci.users {
         let Some(flag) = user.console_password.filter(|f| f.value) else { continue };
         cx.report(
             Diagnostic::new(

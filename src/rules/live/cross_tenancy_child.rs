@@ -1,6 +1,6 @@
-use crate::audit::snapshot::Live;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::Live;
 
 declare_rule! {
     /// A policy outside the root compartment holds cross-tenancy statements (Define, Endorse,
@@ -17,7 +17,7 @@ declare_rule! {
 }
 
 pub fn check(live: &Live, cx: &mut Context) {
-    for (entry, policy) in live.snapshot.policies.iter().zip(live.policies) {
+    for (entry, policy) in live.snapshot.oci.policies.iter().zip(live.policies) {
         if entry.compartment_path.is_empty() {
             continue;
         }

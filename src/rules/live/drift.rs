@@ -1,7 +1,7 @@
-use crate::audit::snapshot::{Live, LivePolicy};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
 use crate::syntax::oci::normalize;
+use crate::syntax::snapshot::{Live, LivePolicy};
 use std::collections::HashSet;
 
 declare_rule! {
@@ -19,10 +19,10 @@ declare_rule! {
 }
 
 pub fn check(live: &Live, cx: &mut Context) {
-    let Some(expected) = &live.snapshot.expected else { return };
-    let find_live = |name: &str| live.snapshot.policies.iter().find(|p| p.name.value.eq_ignore_ascii_case(name));
+    let Some(expected) = &live.snapshot.oci.expected else { return };
+    let find_live = |name: &str| live.snapshot.oci.policies.iter().find(|p| p.name.value.eq_ignore_ascii_case(name));
     let unit = |policy: &LivePolicy| policy.source.name.clone();
-    for policy in &live.snapshot.policies {
+    for policy in &live.snapshot.oci.policies {
         let Some(want) = expected.iter().find(|e| e.name.value.eq_ignore_ascii_case(&policy.name.value)) else {
             let mut d = Diagnostic::new(
                 &RULE,

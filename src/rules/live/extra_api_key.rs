@@ -1,6 +1,6 @@
-use crate::audit::snapshot::Live;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::Live;
 
 declare_rule! {
     /// The vendor's user has more than one active API key.
@@ -15,7 +15,7 @@ declare_rule! {
 }
 
 pub fn check(live: &Live, cx: &mut Context) {
-    for user in &live.snapshot.users {
+    for user in &live.snapshot.oci.users {
         let active: Vec<&str> =
             user.api_keys.iter().filter(|k| k.is_active()).map(|k| k.fingerprint.value.as_ref()).collect();
         if active.len() < 2 {

@@ -1,6 +1,6 @@
-use crate::audit::snapshot::Live;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::Live;
 
 declare_rule! {
     /// The vendor's group holds someone besides the vendor's user, or not the vendor's user.
@@ -17,7 +17,7 @@ declare_rule! {
 pub fn check(live: &Live, cx: &mut Context) {
     let Some(group) = live.vendor_group() else { return };
     let name = &group.name.value;
-    match &live.snapshot.vendor_user {
+    match &live.snapshot.oci.vendor_user {
         Some(user) => {
             for member in group.members.iter().filter(|m| m.user_id.value != user.value) {
                 let who = member.user_name.as_ref().map_or(member.user_id.value.as_ref(), |n| n.value.as_ref());

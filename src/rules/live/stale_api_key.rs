@@ -1,6 +1,6 @@
-use crate::audit::snapshot::Live;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::Live;
 
 declare_rule! {
     /// An active API key of the vendor's user is more than 90 days old.
@@ -20,7 +20,7 @@ pub const MAX_AGE_DAYS: i64 = 90;
 
 pub fn check(live: &Live, cx: &mut Context) {
     let Some(now) = live.snapshot.fetched_at else { return };
-    for user in &live.snapshot.users {
+    for user in &live.snapshot.oci.users {
         for key in user.api_keys.iter().filter(|k| k.is_active()) {
             let Some((created, span)) = key.created else { continue };
             let days = now.duration_since(created).as_secs() / 86_400;

@@ -1,7 +1,7 @@
-use super::names_group;
-use crate::audit::snapshot::Live;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::Live;
+use crate::syntax::snapshot::oci::names_group;
 
 declare_rule! {
     /// The vendor's group is granted access by a policy that is not one of the profile's.
@@ -19,10 +19,10 @@ declare_rule! {
 
 pub fn check(live: &Live, cx: &mut Context) {
     let Some(profile) = cx.profile.and_then(|p| p.oci.as_ref()) else { return };
-    let Some(group) = &live.snapshot.vendor_group else { return };
+    let Some(group) = &live.snapshot.oci.vendor_group else { return };
     let group_id = live.vendor_group().map(|g| g.id.value.as_ref());
     let mut found = Vec::new();
-    for (entry, policy) in live.snapshot.policies.iter().zip(live.policies) {
+    for (entry, policy) in live.snapshot.oci.policies.iter().zip(live.policies) {
         let Some(first) = policy.statements.iter().find(|s| names_group(&s.statement, &group.value, group_id)) else {
             continue;
         };

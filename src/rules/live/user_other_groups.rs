@@ -1,6 +1,6 @@
-use crate::audit::snapshot::Live;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
+use crate::syntax::snapshot::Live;
 
 declare_rule! {
     /// The vendor's user is a member of groups besides the vendor group.
@@ -12,8 +12,8 @@ declare_rule! {
 }
 
 pub fn check(live: &Live, cx: &mut Context) {
-    let Some(vendor_group) = &live.snapshot.vendor_group else { return };
-    for user in &live.snapshot.users {
+    let Some(vendor_group) = &live.snapshot.oci.vendor_group else { return };
+    for user in &live.snapshot.oci.users {
         for membership in user.groups.iter().filter(|g| !g.name.value.eq_ignore_ascii_case(&vendor_group.value)) {
             cx.report(
                 Diagnostic::new(
