@@ -63,8 +63,9 @@ pub struct CommonArgs {
     #[arg(long, value_name = "PATH")]
     expect: Option<String>,
 
-    /// Write the snapshot to FILE; `grantlint check FILE` lints it again, offline
-    #[arg(long, value_name = "FILE")]
+    /// Write the snapshot to FILE; `grantlint check FILE` lints it again, offline. Auditing many
+    /// AWS accounts, a directory: one ACCOUNT.json each, and `grantlint check DIR`
+    #[arg(long, value_name = "FILE|DIR")]
     save: Option<PathBuf>,
 
     #[command(flatten)]
@@ -103,6 +104,44 @@ pub struct AwsArgs {
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
 
+    /// Audit every ACTIVE account of the organisation (from its management or a delegated-admin
+    /// account), each through --member-role
+    #[arg(long, requires = "member_role", conflicts_with = "accounts")]
+    organization: bool,
+
+    /// Audit these accounts, each through --member-role: a file of account IDs (one a line) or
+    /// ID,ID,…
+    #[arg(long, value_name = "FILE|ID,…", requires = "member_role")]
+    accounts: Option<String>,
+
+    /// The role assumed in each member account (session `grantlint-audit`), like
+    /// OrganizationAccountAccessRole or a read-only audit role
+    #[arg(long, value_name = "NAME")]
+    member_role: Option<String>,
+
+    /// The ExternalId the member role's trust policy asks for
+    #[arg(long, value_name = "ID", requires = "member_role")]
+    member_external_id: Option<String>,
+
+    /// Your MFA device: one code (--mfa-code, else asked on the terminal) opens a session
+    /// (sts:GetSessionToken) from which every member role is assumed
+    #[arg(long, value_name = "ARN", requires = "member_role")]
+    mfa_serial: Option<String>,
+
+    /// The MFA device's current code [default: asked on the terminal]
+    #[arg(long, value_name = "CODE", requires = "mfa_serial")]
+    mfa_code: Option<String>,
+
+    /// Accounts audited at once (1-16)
+    #[arg(long, value_name = "N", default_value_t = 8, requires = "member_role",
+          value_parser = clap::value_parser!(u16).range(1..=16))]
+    jobs: u16,
+
+    /// Audit only the K-th of N stable parts of the accounts (by a hash of the account ID), for a
+    /// CI matrix of N jobs
+    #[arg(long, value_name = "K/N", requires = "member_role")]
+    shard: Option<String>,
+
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -132,7 +171,7 @@ fn audit_aws(_: AwsArgs, _: bool) -> io::Result<u8> {
 
 #[cfg(feature = "audit-aws")]
 fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
-    use crate::audit::aws::{self, Target, client};
+    use crate::audit::aws::{self, Target, client, organization};
     use crate::audit::progress::Progress;
     use crate::audit::retry::RetryPolicy;
     use crate::render::Format;
@@ -187,6 +226,25 @@ fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
     let machine_readable = matches!(args.common.output.format, Some(Format::Json | Format::Sarif | Format::Github));
     let progress = Progress::new(Progress::wanted(io::stderr().is_terminal(), verbose, machine_readable));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    if let Some(role) = &args.member_role {
+        let which = match &args.accounts {
+            Some(list) => organization::Accounts::Listed(organization::read_accounts(list).map_err(usage_error)?),
+            None if args.organization => organization::Accounts::Organization,
+            None => return Err(usage_error("--member-role audits many accounts: add --organization or --accounts")),
+        };
+        let members = Members {
+            which,
+            role: organization::MemberRole { name: role.clone(), external_id: args.member_external_id.clone() },
+            shard: args.shard.as_deref().map(organization::Shard::parse).transpose().map_err(usage_error)?,
+            jobs: usize::from(args.jobs),
+            mfa: match &args.mfa_serial {
+                Some(serial) => Some((serial.clone(), mfa_code(args.mfa_code.clone())?)),
+                None => None,
+            },
+        };
+        let iam = runtime.block_on(client::Iam::connect(&settings, RetryPolicy::default(), verbose, progress));
+        return audit_members(&runtime, &iam, members, target, &args.common, profile.as_ref(), &config, color);
+    }
     let document = runtime
         .block_on(async {
             let iam = client::Iam::connect(&settings, RetryPolicy::default(), verbose, progress).await;
@@ -196,6 +254,95 @@ fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
         })
         .map_err(usage_error)?;
     args.common.lint_snapshot(&document, profile.as_ref(), &config, color)
+}
+
+/// An organisation's audit, as the command line asks for it.
+#[cfg(feature = "audit-aws")]
+struct Members {
+    which: crate::audit::aws::organization::Accounts,
+    role: crate::audit::aws::organization::MemberRole,
+    shard: Option<crate::audit::aws::organization::Shard>,
+    jobs: usize,
+    /// The MFA device and its code.
+    mfa: Option<(String, Secret)>,
+}
+
+/// Audits every account of `members`, `jobs` at a time, and renders one report whose files are
+/// the accounts' snapshots in account order (saved as DIR/ACCOUNT.json with --save DIR), each
+/// linted and rendered as soon as it and the accounts before it are done.
+#[cfg(feature = "audit-aws")]
+#[allow(clippy::too_many_arguments, reason = "the command's parts, each used once")]
+fn audit_members(
+    runtime: &tokio::runtime::Runtime,
+    iam: &crate::audit::aws::client::Iam,
+    members: Members,
+    target: crate::audit::aws::Target,
+    common: &CommonArgs,
+    profile: Option<&Profile>,
+    config: &Config,
+    color: bool,
+) -> io::Result<u8> {
+    use crate::audit::aws::organization;
+    use futures_util::StreamExt;
+
+    let setup = runtime.block_on(async {
+        let fail = |e: crate::audit::aws::client::Error| e.to_string();
+        // With MFA, one session opened with the code, and every member role assumed from it.
+        let session = match &members.mfa {
+            Some((serial, code)) => {
+                Some(iam.with_credentials(iam.get_session_token(serial, code.expose()).await.map_err(fail)?))
+            }
+            None => None,
+        };
+        let base = session.as_ref().unwrap_or(iam);
+        let caller = base.get_caller_identity().await.map_err(fail)?;
+        let accounts = organization::accounts(base, &members.which, members.shard).await?;
+        Ok::<_, String>((session, caller, accounts))
+    });
+    let (session, caller, accounts) = setup.map_err(usage_error)?;
+    let base = session.as_ref().unwrap_or(iam);
+    if let Some(dir) = &common.save {
+        std::fs::create_dir_all(dir).map_err(|e| usage_error(format!("cannot save to {}: {e}", dir.display())))?;
+    }
+    iam.progress().accounts(accounts.len());
+    let options = Options { profile, kind: None, config: Some(config) };
+    let code = common.output.emit_with(config.fail_on, color, |renderer| {
+        runtime.block_on(async {
+            let mut documents = futures_util::stream::iter(&accounts)
+                .map(|account| organization::audit_account(base, &caller, account, &members.role, target.clone()))
+                .buffered(members.jobs);
+            while let Some(document) = documents.next().await {
+                let text = document.to_text();
+                let path = match &common.save {
+                    Some(dir) => {
+                        let path = dir.join(format!("{}.json", document.account.id));
+                        std::fs::write(&path, &text)
+                            .map_err(|e| usage_error(format!("cannot save {}: {e}", path.display())))?;
+                        path.to_string_lossy().into_owned()
+                    }
+                    None => format!("live:aws://{}", document.account.id),
+                };
+                let report = lint::lint_source(SourceFile::new(path, text), &options);
+                renderer.files(&report.files.iter().collect::<Vec<_>>())?;
+            }
+            Ok(Vec::new())
+        })
+    });
+    iam.finish();
+    code
+}
+
+/// `--mfa-code`, else asked on the terminal.
+#[cfg(feature = "audit-aws")]
+fn mfa_code(given: Option<String>) -> io::Result<Secret> {
+    if let Some(code) = given {
+        return Ok(Secret::new(code));
+    }
+    if !io::stdin().is_terminal() {
+        return Err(usage_error("--mfa-serial needs the device's code: pass --mfa-code, or run on a terminal"));
+    }
+    let code = rpassword::prompt_password("MFA code: ").map_err(|e| usage_error(format!("MFA code: {e}")))?;
+    Ok(Secret::new(code.trim().to_string()))
 }
 
 impl CommonArgs {

@@ -16,6 +16,9 @@ pub struct AwsBody {
     pub users: Vec<UserEntry>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<Expected<ExpectedEntry>>,
+    /// Why an organisation's audit could not read the account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -120,7 +123,7 @@ pub struct ManagedPolicy {
     pub document: Option<PolicyText>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ExpectedEntry {
     /// The file's stem: the policy name it stands for.
     pub name: String,
@@ -130,7 +133,7 @@ pub struct ExpectedEntry {
 
 /// A policy document's text, written into the snapshot verbatim when it is JSON (so its lines
 /// are IAM's), else as a JSON string.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct PolicyText(pub String);
 
 impl Serialize for PolicyText {

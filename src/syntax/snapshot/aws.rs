@@ -8,6 +8,7 @@
 //! | `users` | each audited user: `name`, `arn`, `path`, `created`, `password_last_used`, `console` {`created`, `password_reset_required`} (GetLoginProfile; null without a password), `access_keys` [{`id`, `status`, `created`, `last_used`, `last_used_service`}], and the grants below |
 //! | grants | `permissions_boundary` (ARN or null), `tags` [{`key`, `value`}], `inline_policies` [{`name`, `document`}], `managed_policies` [{`name`, `arn`, `aws_managed`, `version`, `document`}] |
 //! | `expected` | optional: the `--expect` files: `source`, `policies` [{`name`, `file`, `document`}] |
+//! | `error` | optional: why an organisation's audit could not read this account (AssumeRole refused, …); then `roles` and `users` are empty |
 //!
 //! Every `document` (and `trust_policy`) is the policy's text as IAM returned it, percent-decoded
 //! and embedded verbatim, so the AWS rules lint exactly what IAM stores and their findings point
@@ -49,6 +50,8 @@ pub struct AwsSnapshot<'t> {
     /// The roles, then the users.
     pub entities: Vec<Entity<'t>>,
     pub expected: Option<Vec<ExpectedDocument<'t>>>,
+    /// Why the account could not be audited, when it could not.
+    pub error: Option<Text<'t>>,
 }
 
 /// `--external-id`, as the snapshot keeps it.
@@ -196,7 +199,8 @@ impl<'t> Reader<'t> {
             let document = r.document(object, "document", what, None, unit, name.value.to_string())?;
             Some(ExpectedDocument { name, file, document })
         });
-        AwsSnapshot { vendor_account, external_id, quotas, entities, expected }
+        let error = self.optional_string(root, "error", "the snapshot");
+        AwsSnapshot { vendor_account, external_id, quotas, entities, expected, error }
     }
 
     fn entity(&mut self, value: &Value<'t>, what: &str, kind: EntityKind, account: &str) -> Option<Entity<'t>> {
