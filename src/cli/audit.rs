@@ -268,8 +268,7 @@ struct Members {
 }
 
 /// Audits every account of `members`, `jobs` at a time, and renders one report whose files are
-/// the accounts' snapshots in account order (saved as DIR/ACCOUNT.json with --save DIR), each
-/// linted and rendered as soon as it and the accounts before it are done.
+/// the accounts' snapshots in account order (saved as DIR/ACCOUNT.json with --save DIR).
 #[cfg(feature = "audit-aws")]
 #[allow(clippy::too_many_arguments, reason = "the command's parts, each used once")]
 fn audit_members(
@@ -301,35 +300,83 @@ fn audit_members(
     });
     let (session, caller, accounts) = setup.map_err(usage_error)?;
     let base = session.as_ref().unwrap_or(iam);
-    if let Some(dir) = &common.save {
-        std::fs::create_dir_all(dir).map_err(|e| usage_error(format!("cannot save to {}: {e}", dir.display())))?;
-    }
+    // Pass 1: every account read and its snapshot written (to DIR, else a private scratch
+    // directory), keeping only each vendor role's fingerprint, so memory does not grow with the
+    // accounts.
+    let scratch;
+    let dir = match &common.save {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| usage_error(format!("cannot save to {}: {e}", dir.display())))?;
+            dir.as_path()
+        }
+        None => {
+            scratch = Scratch::new()?;
+            scratch.0.as_path()
+        }
+    };
+    let file = |id: &str| dir.join(format!("{id}.json"));
     iam.progress().accounts(accounts.len());
-    let options = Options { profile, kind: None, config: Some(config) };
-    let code = common.output.emit_with(config.fail_on, color, |renderer| {
-        runtime.block_on(async {
-            let mut documents = futures_util::stream::iter(&accounts)
-                .map(|account| organization::audit_account(base, &caller, account, &members.role, target.clone()))
-                .buffered(members.jobs);
-            while let Some(document) = documents.next().await {
-                let text = document.to_text();
-                let path = match &common.save {
-                    Some(dir) => {
-                        let path = dir.join(format!("{}.json", document.account.id));
-                        std::fs::write(&path, &text)
-                            .map_err(|e| usage_error(format!("cannot save {}: {e}", path.display())))?;
-                        path.to_string_lossy().into_owned()
-                    }
-                    None => format!("live:aws://{}", document.account.id),
-                };
-                let report = lint::lint_source(SourceFile::new(path, text), &options);
-                renderer.files(&report.files.iter().collect::<Vec<_>>())?;
-            }
-            Ok(Vec::new())
-        })
+    let mut versions = organization::Versions::default();
+    let read = runtime.block_on(async {
+        let mut documents = futures_util::stream::iter(&accounts)
+            .map(|account| organization::audit_account(base, &caller, account, &members.role, target.clone()))
+            .buffered(members.jobs);
+        while let Some(document) = documents.next().await {
+            let text = document.to_text();
+            versions.count(&text);
+            let path = file(&document.account.id);
+            std::fs::write(&path, &text).map_err(|e| usage_error(format!("cannot save {}: {e}", path.display())))?;
+        }
+        Ok::<_, io::Error>(())
     });
     iam.finish();
-    code
+    read?;
+    // Pass 2: each snapshot completed with what most accounts hold (LIVE017 compares), linted
+    // and rendered in account order.
+    let majority = versions.majority();
+    let options = Options { profile, kind: None, config: Some(config) };
+    common.output.emit_with(config.fail_on, color, |renderer| {
+        for account in &accounts {
+            let path = file(&account.id);
+            let mut text = std::fs::read_to_string(&path)?;
+            if let Some(majority) = &majority {
+                text = organization::with_majority(&text, majority);
+                std::fs::write(&path, &text)?;
+            }
+            let name = match common.save {
+                Some(_) => path.to_string_lossy().into_owned(),
+                None => format!("live:aws://{}", account.id),
+            };
+            let report = lint::lint_source(SourceFile::new(name, text), &options);
+            renderer.files(&report.files.iter().collect::<Vec<_>>())?;
+        }
+        Ok(Vec::new())
+    })
+}
+
+/// A directory of this process's own under the system's temporary directory (mode 700: the
+/// snapshots hold the roles' trust policies), removed when dropped.
+#[cfg(feature = "audit-aws")]
+struct Scratch(PathBuf);
+
+#[cfg(feature = "audit-aws")]
+impl Scratch {
+    fn new() -> io::Result<Scratch> {
+        let name = format!("grantlint-audit-{}-{:016x}", std::process::id(), crate::audit::retry::random_u64());
+        let path = std::env::temp_dir().join(name);
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&path)?;
+        Ok(Scratch(path))
+    }
+}
+
+#[cfg(feature = "audit-aws")]
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// `--mfa-code`, else asked on the terminal.

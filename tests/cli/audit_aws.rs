@@ -727,14 +727,26 @@ fn organization_audit_reads_every_active_account() {
     assert_eq!(saved, accounts, "one snapshot per ACTIVE account, none for {}", org.closed);
     let report: Value = serde_json::from_str(&live.stdout).unwrap();
     assert_eq!(report["summary"]["files"], accounts.len(), "{live}");
-    // Each account's findings: the published documents' own, and AWS002 in the edited one only.
+    // Each account's findings: the published documents' own, and in the edited one only the
+    // added write action (AWS002) and the difference from the other three accounts (LIVE017).
     let files = findings_by_file(&live);
+    let published = published(DIGIUSHER);
     for account in &accounts {
         let path = format!("{save_arg}/{account}.json");
-        let codes = files.get(&path).cloned().unwrap_or_default();
-        assert_eq!(codes.contains(&"AWS002".to_string()), *account == org.edited, "{account}: {codes:?}");
-        assert!(!codes.contains(&"LIVE016".to_string()), "{account}: {codes:?}");
+        let mut codes = files.get(&path).cloned().unwrap_or_default();
+        codes.sort();
+        let mut expected = published.clone();
+        if *account == org.edited {
+            expected.extend(["AWS002".to_string(), "LIVE017".to_string()]);
+            expected.sort();
+        }
+        assert_eq!(codes, expected, "{account}");
     }
+    assert!(
+        live.stdout
+            .contains("role `DigiUsher-ReadAccess` differs from the version 3 of the 4 accounts holding it have"),
+        "{live}"
+    );
     let offline = check(&["--profile", "digiusher", "--format", "json", save_arg]);
     assert_eq!((offline.code, &offline.stdout), (live.code, &live.stdout));
     // Read-only, every member entered once through its member role as `grantlint-audit`, and
@@ -786,6 +798,7 @@ fn account_lists_failures_and_shards() {
     assert!(files[&format!("live:aws://{}", org.edited)].contains(&"AWS002".to_string()), "{run}");
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["summary"]["files"], org.members.len());
+    assert!(!run.stdout.contains("LIVE017"), "two accounts audited have no majority:\n{run}");
     let operations = proxy.assert_reads_only();
     assert!(!operations.contains("ListAccounts"), "{operations:?}");
 

@@ -6,9 +6,10 @@
 
 use super::client::{Iam, OrgAccount};
 use super::fetch::{Target, fetch};
-use super::snapshot::AwsBody;
+use super::snapshot::{AwsBody, Majority, MajorityRole};
 use crate::audit::snapshot::{Account, Document};
 use crate::syntax::aws::is_account_id;
+use crate::syntax::{json, snapshot};
 use std::collections::BTreeMap;
 
 /// The session name every AssumeRole uses, so the member accounts' CloudTrail shows the audit.
@@ -145,6 +146,62 @@ pub async fn audit_account(
     })
 }
 
+/// Each vendor role's versions across the accounts: per role name, how many accounts hold each
+/// fingerprint.
+#[derive(Debug, Default)]
+pub struct Versions {
+    accounts: usize,
+    roles: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+impl Versions {
+    /// Counts one account's snapshot `text`: each of its roles' fingerprints (none for an account
+    /// that could not be audited, which is not counted).
+    pub fn count(&mut self, text: &str) {
+        let Ok(value) = json::parse(text) else { return };
+        let read = snapshot::read(&value, text);
+        let Some(aws) = read.snapshot.as_ref().and_then(|s| s.aws.as_ref()) else { return };
+        if aws.error.is_some() {
+            return;
+        }
+        self.accounts += 1;
+        for role in aws.entities.iter().filter(|e| e.kind == snapshot::EntityKind::Role) {
+            *self.roles.entry(role.name.value.to_string()).or_default().entry(role.fingerprint()).or_default() += 1;
+        }
+    }
+
+    /// Each role's version held by more than half of the accounts holding the role; none when
+    /// fewer than three accounts were audited (two that differ have no majority).
+    pub fn majority(&self) -> Option<Majority> {
+        if self.accounts < 3 {
+            return None;
+        }
+        let roles = self
+            .roles
+            .iter()
+            .filter_map(|(name, versions)| {
+                let holding: usize = versions.values().sum();
+                let (fingerprint, accounts) = versions.iter().max_by_key(|(_, n)| **n)?;
+                (accounts * 2 > holding).then(|| MajorityRole {
+                    name: name.clone(),
+                    fingerprint: fingerprint.clone(),
+                    accounts: *accounts,
+                    holding,
+                })
+            })
+            .collect();
+        Some(Majority { accounts: self.accounts, roles })
+    }
+}
+
+/// A snapshot's text with `"organization"` added as its last entry.
+pub fn with_majority(text: &str, majority: &Majority) -> String {
+    #[allow(clippy::expect_used, reason = "plain data with string keys: serde_json cannot fail on it")]
+    let entry = serde_json::to_string_pretty(majority).expect("plain data serializes").replace('\n', "\n  ");
+    let body = text.trim_end().strip_suffix('}').unwrap_or(text).trim_end();
+    format!("{body},\n  \"organization\": {entry}\n}}\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +238,45 @@ mod tests {
         assert!(error.contains("line 5: `abc`"), "{error}");
         std::fs::write(&file, "# production\n333333333333\n\n444444444444  # sandbox\n").unwrap();
         assert_eq!(read_accounts(file.to_str().unwrap()).unwrap(), ["333333333333", "444444444444"]);
+    }
+
+    /// A snapshot of one role whose inline policy is `core`, verbatim.
+    fn snapshot(account: &str, core: &str) -> String {
+        format!(
+            r#"{{"grantlint_snapshot": 1, "cloud": "aws", "tool": "grantlint", "fetched_at": "2026-06-01T00:00:00Z",
+  "account": {{"id": "{account}"}}, "vendor": {{"profile": null, "account": null, "external_id": null}},
+  "quotas": {{}}, "users": [],
+  "roles": [{{"name": "DigiUsher", "arn": "arn:aws:iam::{account}:role/DigiUsher", "path": "/",
+    "trust_policy": {{"Version": "2012-10-17", "Statement": []}},
+    "inline_policies": [{{"name": "core", "document": {core}}}]}}]
+}}
+"#
+        )
+    }
+
+    #[test]
+    fn the_majority_is_more_than_half_of_the_accounts_holding_a_role() {
+        let same = r#"{"Statement": [{"Effect": "Allow", "Action": ["ec2:Describe*"], "Resource": "*"}]}"#;
+        let reindented =
+            "{\n  \"Statement\": [ {\"Effect\":\"Allow\", \"Action\": [\"ec2:Describe*\"],\n \"Resource\": \"*\"}]}";
+        let edited = r#"{"Statement": [{"Effect": "Allow", "Action": ["ec2:Describe*", "ec2:StopInstances"], "Resource": "*"}]}"#;
+        let mut versions = Versions::default();
+        versions.count(&snapshot("111111111111", same));
+        versions.count(&snapshot("222222222222", edited));
+        assert!(versions.majority().is_none(), "two accounts have no majority");
+        versions.count(&snapshot("333333333333", reindented));
+        let majority = versions.majority().unwrap();
+        assert_eq!((majority.accounts, majority.roles.len()), (3, 1));
+        let role = &majority.roles[0];
+        assert_eq!((role.name.as_str(), role.accounts, role.holding), ("DigiUsher", 2, 3), "whitespace is no change");
+        // Written into a snapshot, it reads back and LIVE017's comparison sees the edit.
+        let text = with_majority(&snapshot("222222222222", edited), &majority);
+        let value = json::parse(&text).unwrap();
+        let read = snapshot::read(&value, &text);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+        let aws = read.snapshot.as_ref().unwrap().aws.as_ref().unwrap();
+        let recorded = &aws.organization.as_ref().unwrap().roles[0];
+        assert_eq!(recorded.fingerprint.value, role.fingerprint);
+        assert_ne!(aws.entities[0].fingerprint(), role.fingerprint);
     }
 }

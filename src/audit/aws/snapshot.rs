@@ -21,6 +21,22 @@ pub struct AwsBody {
     pub error: Option<String>,
 }
 
+/// What most accounts of an organisation hold (`"organization"`, added once every account is
+/// read).
+#[derive(Clone, Debug, Serialize)]
+pub struct Majority {
+    pub accounts: usize,
+    pub roles: Vec<MajorityRole>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MajorityRole {
+    pub name: String,
+    pub fingerprint: String,
+    pub accounts: usize,
+    pub holding: usize,
+}
+
 #[derive(Debug, Serialize)]
 pub struct AwsVendor {
     pub profile: Option<String>,
