@@ -104,6 +104,18 @@ pub struct AwsArgs {
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
 
+    /// Many accounts (boxed: the flags are many, and rarely given)
+    #[command(flatten)]
+    members: Box<MemberArgs>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// An organisation's audit: which accounts, and how each is entered.
+#[cfg(feature = "audit-aws")]
+#[derive(Args, Debug)]
+pub struct MemberArgs {
     /// Audit every ACTIVE account of the organisation (from its management or a delegated-admin
     /// account), each through --member-role
     #[arg(long, requires = "member_role", conflicts_with = "accounts")]
@@ -141,9 +153,6 @@ pub struct AwsArgs {
     /// CI matrix of N jobs
     #[arg(long, value_name = "K/N", requires = "member_role")]
     shard: Option<String>,
-
-    #[command(flatten)]
-    common: CommonArgs,
 }
 
 /// Without the `audit-aws` feature the command stays, to say so.
@@ -226,19 +235,20 @@ fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
     let machine_readable = matches!(args.common.output.format, Some(Format::Json | Format::Sarif | Format::Github));
     let progress = Progress::new(Progress::wanted(io::stderr().is_terminal(), verbose, machine_readable));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    if let Some(role) = &args.member_role {
-        let which = match &args.accounts {
+    let org = &args.members;
+    if let Some(role) = &org.member_role {
+        let which = match &org.accounts {
             Some(list) => organization::Accounts::Listed(organization::read_accounts(list).map_err(usage_error)?),
-            None if args.organization => organization::Accounts::Organization,
+            None if org.organization => organization::Accounts::Organization,
             None => return Err(usage_error("--member-role audits many accounts: add --organization or --accounts")),
         };
         let members = Members {
             which,
-            role: organization::MemberRole { name: role.clone(), external_id: args.member_external_id.clone() },
-            shard: args.shard.as_deref().map(organization::Shard::parse).transpose().map_err(usage_error)?,
-            jobs: usize::from(args.jobs),
-            mfa: match &args.mfa_serial {
-                Some(serial) => Some((serial.clone(), mfa_code(args.mfa_code.clone())?)),
+            role: organization::MemberRole { name: role.clone(), external_id: org.member_external_id.clone() },
+            shard: org.shard.as_deref().map(organization::Shard::parse).transpose().map_err(usage_error)?,
+            jobs: usize::from(org.jobs),
+            mfa: match &org.mfa_serial {
+                Some(serial) => Some((serial.clone(), mfa_code(org.mfa_code.clone())?)),
                 None => None,
             },
         };

@@ -382,7 +382,7 @@ fn every_request_is_a_documented_read() {
     let (org_moto, _) = Moto::organization(2);
     let org_proxy = start_proxy(&org_moto, json!([]));
     let mfa = ["--mfa-serial", "arn:aws:iam::123456789012:mfa/auditor", "--mfa-code", "123456"];
-    let run = audit(&org_proxy, &[&MEMBER_AUDIT[..], &mfa, &["--format", "json"]].concat());
+    let run = audit(&org_proxy, &[MEMBER_AUDIT, &mfa, &["--format", "json"]].concat());
     assert_ne!(run.code, 2, "{run}");
     seen.extend(org_proxy.assert_reads_only());
     assert_eq!(seen, READS.iter().map(|r| r.to_string()).collect(), "an operation the tests never exercised");
@@ -713,7 +713,7 @@ fn organization_audit_reads_every_active_account() {
     let dir = tempfile::tempdir().unwrap();
     let save = dir.path().join("org");
     let save_arg = save.to_str().unwrap();
-    let args = [&MEMBER_AUDIT[..], &["--profile", "digiusher", "--format", "json", "--jobs", "2", "--save", save_arg]];
+    let args = [MEMBER_AUDIT, &["--profile", "digiusher", "--format", "json", "--jobs", "2", "--save", save_arg]];
     let live = audit(&proxy, &args.concat());
     assert_eq!(live.code, 1, "{live}");
     let mut accounts: Vec<String> = org.members.iter().cloned().chain([MANAGEMENT.to_string()]).collect();

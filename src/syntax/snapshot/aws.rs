@@ -127,9 +127,9 @@ impl Entity<'_> {
     /// indented them, and any change to a statement, action, condition or attachment differs.
     pub fn fingerprint(&self) -> String {
         let mut text = String::new();
-        let mut inline: Vec<&LiveDocument<'_>> = self.trust.iter().chain(&self.inline).collect();
-        inline[usize::from(self.trust.is_some())..].sort_by(|a, b| a.name.cmp(&b.name));
-        for document in inline {
+        let mut inline: Vec<&LiveDocument<'_>> = self.inline.iter().collect();
+        inline.sort_by(|a, b| a.name.cmp(&b.name));
+        for document in self.trust.iter().chain(inline) {
             text.push_str(&document.name);
             text.push('\0');
             compact_json(document.text, &mut text);
