@@ -23,6 +23,8 @@ pub struct Progress {
 #[derive(Debug, Default)]
 struct State {
     requests: usize,
+    /// An organisation's audit: accounts done, and in all.
+    accounts: Option<(usize, usize)>,
     last_drawn: Option<Instant>,
 }
 
@@ -41,14 +43,34 @@ impl Progress {
     pub fn request_done(&self, what: &str) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.requests += 1;
+        self.draw(&mut state, what);
+    }
+
+    /// Starts counting an organisation's `total` accounts.
+    pub fn accounts(&self, total: usize) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).accounts = Some((0, total));
+    }
+
+    /// Counts one account done (audited or failed).
+    pub fn account_done(&self, account: &str) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((done, _)) = &mut state.accounts {
+            *done += 1;
+        }
+        self.draw(&mut state, account);
+    }
+
+    fn draw(&self, state: &mut State, what: &str) {
         if !self.enabled || self.started.elapsed() < DELAY || state.last_drawn.is_some_and(|t| t.elapsed() < REDRAW) {
             return;
         }
         state.last_drawn = Some(Instant::now());
         let seconds = self.started.elapsed().as_secs_f64();
+        let accounts = state.accounts.map_or(String::new(), |(done, all)| format!("{done}/{all} accounts, "));
         let mut err = std::io::stderr().lock();
         // `\r` and erase-line redraw in place on the terminal.
-        let _ = write!(err, "\r\x1b[Kgrantlint: auditing… {} requests, {seconds:.1} s ({what})", state.requests);
+        let _ =
+            write!(err, "\r\x1b[Kgrantlint: auditing… {accounts}{} requests, {seconds:.1} s ({what})", state.requests);
         let _ = err.flush();
     }
 
@@ -79,8 +101,11 @@ mod tests {
     fn disabled_progress_only_counts() {
         let progress = Progress::new(false);
         progress.request_done("GetRole");
+        progress.accounts(3);
+        progress.account_done("111122223333");
         progress.finish();
         assert_eq!(progress.state.lock().unwrap().requests, 1);
+        assert_eq!(progress.state.lock().unwrap().accounts, Some((1, 3)));
         assert!(progress.state.lock().unwrap().last_drawn.is_none());
     }
 }

@@ -106,7 +106,7 @@ pub struct MemberEntry {
 
 /// The `--expect` files an audit compared against, each as `P`: what the rules read back as the
 /// expected policies.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Expected<P> {
     /// The `--expect` path as given.
     pub source: String,

@@ -101,7 +101,15 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
             check(&template, &mut cx);
         }
     }
-    file.diagnostics.extend(cx.into_diagnostics());
+    for mut diagnostic in cx.into_diagnostics() {
+        // A managed policy on roles only services or the account assume is not the vendor's grant.
+        let on =
+            template.managed.iter().find(|m| m.span == diagnostic.span && diagnostic.unit.as_ref() == Some(&m.unit));
+        if let Some(Audience::Internal(who)) = on.map(|m| &m.audience) {
+            not_the_vendors(&mut diagnostic, who, options);
+        }
+        file.diagnostics.push(diagnostic);
+    }
     let text = &file.source.text;
     let mut index = before;
     while let Some(diagnostic) = file.diagnostics.get_mut(index) {

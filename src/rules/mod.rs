@@ -164,6 +164,8 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &live::aws_size_quota::RULE, check: Check::Live(live::aws_size_quota::check) },
     Rule { meta: &live::aws_access_key::RULE, check: Check::Live(live::aws_access_key::check) },
     Rule { meta: &live::aws_console_password::RULE, check: Check::Live(live::aws_console_password::check) },
+    Rule { meta: &live::aws_account_unreadable::RULE, check: Check::Live(live::aws_account_unreadable::check) },
+    Rule { meta: &live::aws_account_drift::RULE, check: Check::Live(live::aws_account_drift::check) },
     Rule { meta: &suppression::unused_suppression::RULE, check: Check::Suppression },
     Rule { meta: &suppression::suppression_without_reason::RULE, check: Check::Suppression },
 ];

@@ -167,6 +167,25 @@ def main():
             iam.put_user_policy(UserName="digiusher", PolicyName=policy_name, PolicyDocument=f.read())
     iam.create_access_key(UserName="digiusher")
     iam.create_login_profile(UserName="digiusher", Password="Grantlint-Test-Password-1")
+
+    # Two of everything a list call returns, for the paging test (the proxy pages one at a time):
+    # a role and a user of the customer's own, trusting no vendor.
+    two_statements = [
+        ("first", {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}),
+        ("second", {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:DescribeRegions", "Resource": "*"}]}),
+    ]
+    two_managed = [READ_ONLY_ACCESS, "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"]
+    role("paging-role", {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }, two_statements, managed=two_managed)
+    iam.create_user(UserName="paging-user")
+    for policy_name, document in two_statements:
+        iam.put_user_policy(UserName="paging-user", PolicyName=policy_name, PolicyDocument=text(document))
+    for arn in two_managed:
+        iam.attach_user_policy(UserName="paging-user", PolicyArn=arn)
+    iam.create_access_key(UserName="paging-user")
+    iam.create_access_key(UserName="paging-user")
     print("seeded", flush=True)
 
 

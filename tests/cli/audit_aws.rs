@@ -38,11 +38,33 @@ struct Moto {
 
 impl Moto {
     fn start() -> Moto {
+        let moto = Moto::spawn(true);
+        moto.seed("seed.py", &[]);
+        moto
+    }
+
+    /// moto with an organisation (`tests/aws_server/seed_org.py`): the management account and
+    /// `members` member accounts with DigiUsher's role, the second member's edited by hand, and a
+    /// closed account. Without AWS's managed policies, which moto would load into every account.
+    fn organization(members: usize) -> (Moto, Organization) {
+        let moto = Moto::spawn(false);
+        let seeded = moto.seed("seed_org.py", &[&members.to_string()]);
+        let org: Value = serde_json::from_str(seeded.trim()).unwrap();
+        let ids = |key: &str| org[key].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect();
+        let organization = Organization {
+            members: ids("accounts"),
+            edited: org["edited"].as_str().unwrap().to_string(),
+            closed: org["closed"].as_str().unwrap().to_string(),
+        };
+        (moto, organization)
+    }
+
+    fn spawn(managed_policies: bool) -> Moto {
         // A port that was free a moment ago; moto_server takes no port 0.
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(moto_server())
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", managed_policies.to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -53,18 +75,36 @@ impl Moto {
                     moto_server().display()
                 )
             });
-        let moto = Moto { child, url: format!("http://127.0.0.1:{port}") };
+        Moto { child, url: format!("http://127.0.0.1:{port}") }
+    }
+
+    /// Runs `tests/aws_server/SCRIPT URL SHARED ARGS…`; its standard output.
+    fn seed(&self, script: &str, args: &[&str]) -> String {
         let seed = Command::new(python())
-            .arg(repo_root().join("tests/aws_server/seed.py"))
-            .arg(&moto.url)
+            .arg(repo_root().join("tests/aws_server").join(script))
+            .arg(&self.url)
             .arg(repo_root().join(SHARED))
+            .args(args)
             .output()
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", python()));
         let stderr = String::from_utf8_lossy(&seed.stderr);
         assert!(seed.status.success(), "seeding moto failed (needs boto3):\n{stderr}");
-        moto
+        String::from_utf8_lossy(&seed.stdout).into_owned()
     }
 }
+
+/// The organisation `seed_org.py` made.
+struct Organization {
+    /// The member accounts, in the order they were created.
+    members: Vec<String>,
+    /// The member whose vendor role has a write action added.
+    edited: String,
+    /// A closed (SUSPENDED) account, which ListAccounts still lists.
+    closed: String,
+}
+
+/// The management account, moto's default.
+const MANAGEMENT: &str = "123456789012";
 
 impl Drop for Moto {
     fn drop(&mut self) {
@@ -102,8 +142,13 @@ impl TestServer {
     }
 }
 
-/// The operations the issue allows the audit: IAM's Get/List calls, and STS's GetCallerIdentity.
+/// The operations the issue allows the audit: IAM's Get/List calls, STS's GetCallerIdentity, and
+/// for an organisation Organizations' ListAccounts, STS's AssumeRole (of the member role, which
+/// hands out credentials and changes nothing) and GetSessionToken (with MFA).
 const READS: &[&str] = &[
+    "ListAccounts",
+    "AssumeRole",
+    "GetSessionToken",
     "GetCallerIdentity",
     "GetAccountSummary",
     "ListAccountAliases",
@@ -322,8 +367,8 @@ fn all_roles_trusting_the_vendor_in_one_pass() {
     assert_eq!(all.code, 1);
 }
 
-/// Every request an audit sends is one of the documented reads — role, user and whole-account
-/// audits together use every one of them.
+/// Every request an audit sends is one of the documented reads — role, user, whole-account and
+/// organisation (with MFA) audits together use every one of them.
 #[test]
 fn every_request_is_a_documented_read() {
     let moto = Moto::start();
@@ -335,12 +380,19 @@ fn every_request_is_a_documented_read() {
         let run = audit(&proxy, args);
         assert_ne!(run.code, 2, "{run}");
     }
-    let seen = proxy.assert_reads_only();
+    let mut seen = proxy.assert_reads_only();
+    let (org_moto, _) = Moto::organization(2);
+    let org_proxy = start_proxy(&org_moto, json!([]));
+    let mfa = ["--mfa-serial", "arn:aws:iam::123456789012:mfa/auditor", "--mfa-code", "123456"];
+    let run = audit(&org_proxy, &[MEMBER_AUDIT, &mfa, &["--format", "json"]].concat());
+    assert_ne!(run.code, 2, "{run}");
+    seen.extend(org_proxy.assert_reads_only());
     assert_eq!(seen, READS.iter().map(|r| r.to_string()).collect(), "an operation the tests never exercised");
-    // The client's own list of the actions it needs is the same, less STS's.
+    // The client's own list of the actions it needs is the same, less the two needing none.
     let needed: BTreeSet<String> =
-        grantlint::audit::aws::client::OPERATIONS.iter().map(|o| o.trim_start_matches("iam:").to_string()).collect();
-    assert_eq!(needed, seen.iter().filter(|o| *o != "GetCallerIdentity").cloned().collect());
+        grantlint::audit::aws::client::OPERATIONS.iter().map(|o| o.split_once(':').unwrap().1.to_string()).collect();
+    let free = ["GetCallerIdentity", "GetSessionToken"];
+    assert_eq!(needed, seen.iter().filter(|o| !free.contains(&o.as_str())).cloned().collect());
 }
 
 /// A saved snapshot, checked offline, gives the very output the audit gave.
@@ -594,4 +646,195 @@ fn usage_errors() {
     assert_eq!(run.code, 2, "{run}");
     assert!(run.stderr.contains("use https"), "{}", run.stderr);
     assert!(proxy.requests().iter().all(|r| r["action"] == "GetCallerIdentity"), "nothing else was sent");
+}
+
+/// Every list call follows IAM's `Marker` to the last page: behind a proxy that pages each list
+/// answer one item at a time (moto answers them whole), an audit prints exactly what it prints
+/// unpaged.
+#[test]
+fn paging_follows_every_marker() {
+    let moto = Moto::start();
+    let audits: [&[&str]; 2] = [
+        &["--role", "paging-role", "--role", "DigiUsher-ReadAccess", "--user", "paging-user", "--format", "json"],
+        &["--all-roles-trusting", "058264546051", "--format", "json"],
+    ];
+    let mut followed = BTreeSet::new();
+    for args in audits {
+        let whole = audit(&start_proxy(&moto, json!([])), args);
+        let proxy = start_proxy(&moto, json!([{"page_size": 1}]));
+        let paged = audit(&proxy, args);
+        assert_ne!(paged.code, 2, "{paged}");
+        assert_eq!((paged.code, &paged.stdout), (whole.code, &whole.stdout), "{args:?}");
+        proxy.assert_reads_only();
+        let pages: Vec<(String, u64, u64)> = proxy
+            .requests()
+            .iter()
+            .filter_map(|r| {
+                let page = r["page"].as_array()?;
+                Some((r["action"].as_str()?.to_string(), page[0].as_u64()?, page[1].as_u64()?))
+            })
+            .collect();
+        // Every call that started reached its last page.
+        let started = pages.iter().filter(|(_, first, _)| *first == 0).count();
+        let finished = pages.iter().filter(|(_, first, all)| first + 1 >= *all).count();
+        assert_eq!(started, finished, "{pages:#?}");
+        followed.extend(pages.iter().filter(|(_, first, _)| *first > 0).map(|(action, ..)| action.clone()));
+    }
+    let listed = [
+        "GetAccountAuthorizationDetails",
+        "ListAccessKeys",
+        "ListAttachedRolePolicies",
+        "ListAttachedUserPolicies",
+        "ListRolePolicies",
+        "ListUserPolicies",
+    ];
+    assert_eq!(followed, listed.iter().map(|a| a.to_string()).collect(), "calls paged past their first page");
+}
+
+/// An organisation's audit through the member role moto creates in every account.
+const MEMBER_AUDIT: &[&str] =
+    &["--organization", "--member-role", "OrganizationAccountAccessRole", "--role", "DigiUsher-ReadAccess"];
+
+/// The files of a JSON report that hold findings, and each one's codes.
+fn findings_by_file(run: &Run) -> std::collections::BTreeMap<String, Vec<String>> {
+    let report: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}:\n{run}"));
+    let mut files = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for finding in report["findings"].as_array().unwrap() {
+        let path = finding["path"].as_str().unwrap().to_string();
+        files.entry(path).or_default().push(finding["code"].as_str().unwrap().to_string());
+    }
+    files
+}
+
+/// `--organization` audits the management account and every ACTIVE member (not the closed one)
+/// through the member role, session `grantlint-audit`, in one report whose files name their
+/// accounts; the hand-edited account stands out; `--save DIR` writes one snapshot per account,
+/// and `grantlint check DIR` prints the same report. ListAccounts is followed page by page.
+#[test]
+fn organization_audit_reads_every_active_account() {
+    let (moto, org) = Moto::organization(3);
+    let proxy = start_proxy(&moto, json!([{"page_size": 1}]));
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("org");
+    let save_arg = save.to_str().unwrap();
+    let args = [MEMBER_AUDIT, &["--profile", "digiusher", "--format", "json", "--jobs", "2", "--save", save_arg]];
+    let live = audit(&proxy, &args.concat());
+    assert_eq!(live.code, 1, "{live}");
+    let mut accounts: Vec<String> = org.members.iter().cloned().chain([MANAGEMENT.to_string()]).collect();
+    accounts.sort();
+    let saved: Vec<String> = std::fs::read_dir(&save)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().trim_end_matches(".json").to_string())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(saved, accounts, "one snapshot per ACTIVE account, none for {}", org.closed);
+    let report: Value = serde_json::from_str(&live.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], accounts.len(), "{live}");
+    // Each account's findings: the published documents' own, and in the edited one only the
+    // added write action (AWS002) and the difference from the other three accounts (LIVE017).
+    let files = findings_by_file(&live);
+    let published = published(DIGIUSHER);
+    for account in &accounts {
+        let path = format!("{save_arg}/{account}.json");
+        let mut codes = files.get(&path).cloned().unwrap_or_default();
+        codes.sort();
+        let mut expected = published.clone();
+        if *account == org.edited {
+            expected.extend(["AWS002".to_string(), "LIVE017".to_string()]);
+            expected.sort();
+        }
+        assert_eq!(codes, expected, "{account}");
+    }
+    assert!(
+        live.stdout
+            .contains("role `DigiUsher-ReadAccess` differs from the version 3 of the 4 accounts holding it have"),
+        "{live}"
+    );
+    let offline = check(&["--profile", "digiusher", "--format", "json", save_arg]);
+    assert_eq!((offline.code, &offline.stdout), (live.code, &live.stdout));
+    // Read-only, every member entered once through its member role as `grantlint-audit`, and
+    // ListAccounts read one account a page.
+    proxy.assert_reads_only();
+    let requests = proxy.requests();
+    let mut assumed: Vec<String> = requests
+        .iter()
+        .filter(|r| r["action"] == "AssumeRole")
+        .map(|r| {
+            assert_eq!(r["params"]["RoleSessionName"], "grantlint-audit", "{r}");
+            r["params"]["RoleArn"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assumed.sort();
+    let mut expected: Vec<String> =
+        org.members.iter().map(|a| format!("arn:aws:iam::{a}:role/OrganizationAccountAccessRole")).collect();
+    expected.sort();
+    assert_eq!(assumed, expected);
+    let pages = requests.iter().filter(|r| r["action"] == "ListAccounts").count();
+    assert_eq!(pages, org.members.len() + 2, "the management account, the members and the closed one");
+}
+
+/// One account that cannot be entered is an error finding (LIVE016) for that account, in the
+/// report and in its saved snapshot; the other accounts are audited all the same. `--accounts`
+/// needs no Organizations, and `--shard K/N` splits the accounts into N disjoint parts.
+#[test]
+fn account_lists_failures_and_shards() {
+    let (moto, org) = Moto::organization(3);
+    let refused = org.members[0].clone();
+    let message = format!("not authorized to perform: sts:AssumeRole on {refused}");
+    let proxy = start_proxy(
+        &moto,
+        json!([{"action": "AssumeRole", "match": refused, "status": 403, "code": "AccessDenied", "message": message}]),
+    );
+    let list = org.members.join(",");
+    let base =
+        ["--accounts", &list, "--member-role", "OrganizationAccountAccessRole", "--role", "DigiUsher-ReadAccess"];
+    let run = audit(&proxy, &[&base[..], &["--profile", "digiusher", "--format", "json"]].concat());
+    assert_eq!(run.code, 1, "{run}");
+    let files = findings_by_file(&run);
+    assert_eq!(files[&format!("live:aws://{refused}")], ["LIVE016"], "{run}");
+    assert!(
+        run.stdout.contains(&format!(
+            "account {refused} could not be audited: AssumeRole failed: AWS answered 403 AccessDenied"
+        )),
+        "{run}"
+    );
+    assert!(files[&format!("live:aws://{}", org.edited)].contains(&"AWS002".to_string()), "{run}");
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], org.members.len());
+    assert!(!run.stdout.contains("LIVE017"), "two accounts audited have no majority:\n{run}");
+    let operations = proxy.assert_reads_only();
+    assert!(!operations.contains("ListAccounts"), "{operations:?}");
+
+    // Shards: disjoint, and together every account; the same account always in the same shard.
+    let mut union = BTreeSet::new();
+    for k in 1..=3 {
+        let proxy = start_proxy(&moto, json!([]));
+        let shard = format!("{k}/3");
+        let run = audit(&proxy, &[&base[..], &["--shard", &shard, "--format", "json", "--exit-zero"]].concat());
+        assert_eq!(run.code, 0, "{run}");
+        let assumed: BTreeSet<String> = proxy
+            .requests()
+            .iter()
+            .filter(|r| r["action"] == "AssumeRole")
+            .map(|r| r["params"]["RoleArn"].as_str().unwrap().split(':').nth(4).unwrap().to_string())
+            .collect();
+        for account in &assumed {
+            assert!(union.insert(account.clone()), "{account} in two shards");
+            let shard = grantlint::audit::aws::organization::Shard::parse(&format!("{k}/3")).unwrap();
+            assert!(shard.contains(account));
+        }
+    }
+    assert_eq!(union, org.members.iter().cloned().collect());
+
+    // Usage errors, before any request.
+    let run = audit(&proxy, &["--member-role", "R", "--role", "X"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("add --organization or --accounts"), "{}", run.stderr);
+    let run = audit(&proxy, &["--accounts", "12,13", "--member-role", "R", "--role", "X"]);
+    assert!(run.code == 2 && run.stderr.contains("`12` is not a 12-digit AWS account ID"), "{run}");
+    let run = audit(&proxy, &["--organization", "--member-role", "R", "--role", "X", "--jobs", "17"]);
+    assert_eq!(run.code, 2, "{run}");
+    let run = audit(&proxy, &["--organization", "--member-role", "R", "--role", "X", "--shard", "4/3"]);
+    assert!(run.code == 2 && run.stderr.contains("K/N"), "{run}");
 }

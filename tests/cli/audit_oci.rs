@@ -618,3 +618,29 @@ fn a_missing_vendor_group_is_an_error() {
     assert_eq!(run.code, 2, "{run}");
     assert!(run.stderr.contains("name the vendor's group with --group"), "{}", run.stderr);
 }
+
+/// Every list call follows `opc-next-page` to the last page: with one item a page, the audit
+/// prints what it prints with every item on one page, and asks for each item's page.
+#[test]
+fn paging_follows_every_token() {
+    let creds = credentials("pkcs8.pem", "");
+    let mut tenancy = digiusher_tenancy(&creds);
+    let args = ["--profile", "digiusher", "--format", "json"];
+    tenancy["pageSize"] = json!(1000);
+    let whole = audit(&start_server(&tenancy), &creds, &args, &[]);
+    tenancy["pageSize"] = json!(1);
+    let server = start_server(&tenancy);
+    let paged = audit(&server, &creds, &args, &[]);
+    assert_eq!((paged.code, &paged.stdout), (whole.code, &whole.stdout));
+    let requests = server.assert_signed_gets();
+    let pages = |prefix: &str| requests.iter().filter(|r| r["path"].as_str().unwrap().starts_with(prefix)).count();
+    let count = |key: &str, filter: &dyn Fn(&Value) -> bool| {
+        tenancy[key].as_array().unwrap().iter().filter(|item| filter(item)).count()
+    };
+    let root_policies = count("policies", &|p| p["compartmentId"] == TENANCY);
+    assert!(root_policies > 1 && count("groups", &|_| true) > 1);
+    assert_eq!(pages(&format!("/20160918/policies?compartmentId={TENANCY}&")), root_policies);
+    assert_eq!(pages("/20160918/groups?"), count("groups", &|_| true));
+    let active = count("compartments", &|c| c["lifecycleState"] == "ACTIVE");
+    assert_eq!(pages("/20160918/compartments?"), active.max(1));
+}

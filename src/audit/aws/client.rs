@@ -1,4 +1,5 @@
-//! A read-only client for AWS IAM (and STS's GetCallerIdentity), over the AWS SDK.
+//! A read-only client for AWS IAM (with STS's GetCallerIdentity, AssumeRole and GetSessionToken,
+//! and Organizations' ListAccounts for an organisation's audit), over the AWS SDK.
 //!
 //! Read-only by construction: the SDK clients are private fields, the Get/List operations below
 //! are the whole public surface, and every one of them goes through one private [`Iam::call`] —
@@ -16,6 +17,7 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_iam::config::http::HttpResponse;
+use aws_sdk_iam::config::{Credentials, SharedCredentialsProvider};
 use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::operation::RequestId;
 use aws_sdk_iam::types::{
@@ -26,11 +28,16 @@ use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Instant;
 
-/// The IAM actions the audit calls, hence the permissions an auditing identity needs (all in
-/// AWS's `SecurityAudit` managed policy). `sts:GetCallerIdentity` needs no permission.
+/// The actions the audit calls, hence the permissions an auditing identity needs: the IAM ones are
+/// all in AWS's `SecurityAudit` managed policy; `organizations:ListAccounts` (management or
+/// delegated-admin account) and `sts:AssumeRole` (into the member role) only for an organisation's
+/// audit. `sts:GetCallerIdentity` needs no permission, nor `sts:GetSessionToken` (MFA only).
 pub const OPERATIONS: &[&str] = &[
+    "organizations:ListAccounts",
+    "sts:AssumeRole",
     "iam:GetAccountSummary",
     "iam:ListAccountAliases",
     "iam:GetRole",
@@ -86,7 +93,7 @@ impl fmt::Display for Error {
                 match code.as_str() {
                     "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => write!(
                         f,
-                        "\nhelp: the auditing identity lacks `{}`; an audit needs {} (all in AWS's SecurityAudit policy)",
+                        "\nhelp: the auditing identity lacks `{}`; an audit needs {} (the IAM ones all in AWS's SecurityAudit policy)",
                         action(operation),
                         OPERATIONS.join(", ")
                     ),
@@ -121,10 +128,10 @@ impl Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// The IAM action an operation needs: `iam:GetRole`.
+/// The action an operation needs: `iam:GetRole`, `sts:AssumeRole`.
 fn action(operation: &str) -> String {
-    let service = if operation == "GetCallerIdentity" { "sts" } else { "iam" };
-    format!("{service}:{operation}")
+    let known = OPERATIONS.iter().find(|a| a.split_once(':').is_some_and(|(_, name)| name == operation));
+    known.map_or_else(|| format!("sts:{operation}"), |a| a.to_string())
 }
 
 /// A role or a user, whose policies are listed and read alike.
@@ -148,13 +155,26 @@ pub struct AccountDetails {
     pub policies: Vec<ManagedPolicyDetail>,
 }
 
+/// An account of an organisation, from ListAccounts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgAccount {
+    pub id: String,
+    pub name: Option<String>,
+    /// `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`.
+    pub status: String,
+}
+
+/// The clients of one identity; [`Iam::with_credentials`] makes another identity's (an assumed
+/// member role's) sharing the retry budget and the progress line.
 pub struct Iam {
+    config: aws_config::SdkConfig,
     iam: aws_sdk_iam::Client,
     sts: aws_sdk_sts::Client,
+    organizations: aws_sdk_organizations::Client,
     retry: RetryPolicy,
-    budget: Budget,
+    budget: Arc<Budget>,
     verbose: bool,
-    progress: Progress,
+    progress: Arc<Progress>,
 }
 
 impl fmt::Debug for Iam {
@@ -178,10 +198,22 @@ impl Iam {
 
     /// The clients of a loaded configuration (see [`loader`]).
     pub fn new(config: &aws_config::SdkConfig, retry: RetryPolicy, verbose: bool, progress: Progress) -> Self {
-        let budget = Budget::new(&retry);
+        let budget = Arc::new(Budget::new(&retry));
+        Self::with(config.clone(), retry, budget, verbose, Arc::new(progress))
+    }
+
+    fn with(
+        config: aws_config::SdkConfig,
+        retry: RetryPolicy,
+        budget: Arc<Budget>,
+        verbose: bool,
+        progress: Arc<Progress>,
+    ) -> Self {
         Self {
-            iam: aws_sdk_iam::Client::new(config),
-            sts: aws_sdk_sts::Client::new(config),
+            iam: aws_sdk_iam::Client::new(&config),
+            sts: aws_sdk_sts::Client::new(&config),
+            organizations: aws_sdk_organizations::Client::new(&config),
+            config,
             retry,
             budget,
             verbose,
@@ -189,9 +221,65 @@ impl Iam {
         }
     }
 
+    /// The clients of another identity (temporary credentials from [`Self::assume_role`] or
+    /// [`Self::get_session_token`]), same endpoint and region, sharing this client's retry budget
+    /// and progress line.
+    pub fn with_credentials(&self, credentials: Credentials) -> Self {
+        let config = self.config.to_builder().credentials_provider(SharedCredentialsProvider::new(credentials)).build();
+        Self::with(config, self.retry.clone(), self.budget.clone(), self.verbose, self.progress.clone())
+    }
+
+    /// The progress line this client counts its requests on.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
     /// Ends the progress line, if one is shown.
     pub fn finish(&self) {
         self.progress.finish();
+    }
+
+    /// The organisation's accounts, every page (organizations:ListAccounts).
+    pub async fn list_accounts(&self) -> Result<Vec<OrgAccount>> {
+        self.pages("ListAccounts", "", |token| async move {
+            let out = self
+                .call("ListAccounts", "", || self.organizations.list_accounts().set_next_token(token.clone()).send())
+                .await?;
+            let accounts = out.accounts().iter().map(|a| OrgAccount {
+                id: a.id().unwrap_or_default().to_string(),
+                name: a.name().map(str::to_string),
+                status: a.status().map_or_else(String::new, |s| s.as_str().to_string()),
+            });
+            let more = out.next_token().filter(|t| !t.is_empty()).map(str::to_string);
+            Ok((accounts.collect(), more))
+        })
+        .await
+    }
+
+    /// Temporary credentials of `role_arn` (sts:AssumeRole), the session named `session`.
+    pub async fn assume_role(&self, role_arn: &str, session: &str, external_id: Option<&str>) -> Result<Credentials> {
+        let out = self
+            .call("AssumeRole", role_arn, || {
+                self.sts
+                    .assume_role()
+                    .role_arn(role_arn)
+                    .role_session_name(session)
+                    .set_external_id(external_id.map(str::to_string))
+                    .send()
+            })
+            .await?;
+        credentials("AssumeRole", out.credentials)
+    }
+
+    /// Temporary credentials of the caller with MFA present (sts:GetSessionToken), so that many
+    /// AssumeRole calls share one MFA code.
+    pub async fn get_session_token(&self, serial: &str, code: &str) -> Result<Credentials> {
+        let out = self
+            .call("GetSessionToken", serial, || {
+                self.sts.get_session_token().serial_number(serial).token_code(code).send()
+            })
+            .await?;
+        credentials("GetSessionToken", out.credentials)
     }
 
     pub async fn get_caller_identity(&self) -> Result<Caller> {
@@ -477,6 +565,18 @@ pub fn loader(settings: &Settings, retry: &RetryPolicy) -> aws_config::ConfigLoa
     loader
 }
 
+fn credentials(operation: &'static str, given: Option<aws_sdk_sts::types::Credentials>) -> Result<Credentials> {
+    let given = given.ok_or_else(|| other(operation, "the answer holds no credentials"))?;
+    let expiry = std::time::SystemTime::try_from(given.expiration).ok();
+    Ok(Credentials::new(
+        given.access_key_id,
+        given.secret_access_key,
+        Some(given.session_token),
+        expiry,
+        "grantlint-assumed-role",
+    ))
+}
+
 /// The marker of the next page, when the answer says there is one.
 fn next(truncated: bool, marker: Option<&str>) -> Option<String> {
     if truncated { marker.map(str::to_string) } else { None }
@@ -601,13 +701,17 @@ mod tests {
         );
         assert!(text.contains("the auditing identity lacks `iam:GetLoginProfile`"), "{text}");
         assert_eq!(action("GetCallerIdentity"), "sts:GetCallerIdentity");
+        assert_eq!(action("ListAccounts"), "organizations:ListAccounts");
+        assert_eq!(action("GetRole"), "iam:GetRole");
     }
 
     #[test]
     fn every_operation_is_a_read() {
         for operation in OPERATIONS {
-            let name = operation.strip_prefix("iam:").unwrap();
-            assert!(name.starts_with("Get") || name.starts_with("List"), "{operation}");
+            let (service, name) = operation.split_once(':').unwrap();
+            let read = name.starts_with("Get") || name.starts_with("List");
+            // AssumeRole changes nothing: it hands out the member role's temporary credentials.
+            assert!(read || (service, name) == ("sts", "AssumeRole"), "{operation}");
         }
     }
 }

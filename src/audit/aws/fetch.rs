@@ -19,7 +19,7 @@ use std::path::Path;
 const CONCURRENCY: usize = 8;
 
 /// What the audit looks for in the account.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Target {
     /// Roles by name or ARN (`--role`).
     pub roles: Vec<String>,
@@ -33,6 +33,17 @@ pub struct Target {
     /// `--external-id`; only its digest reaches the snapshot.
     pub external_id: Option<String>,
     pub expected: Option<Expected<ExpectedEntry>>,
+}
+
+impl Target {
+    /// The vendor as the snapshot names it.
+    pub fn vendor(&self) -> AwsVendor {
+        AwsVendor {
+            profile: self.profile.clone(),
+            account: self.trusting.clone().or_else(|| self.vendor_account.clone()),
+            external_id: self.external_id.as_deref().map(ExternalIdDigest::of),
+        }
+    }
 }
 
 /// A role or user read, before its managed policies' documents are.
@@ -104,17 +115,13 @@ pub async fn fetch(iam: &Iam, target: Target) -> Result<Document<AwsBody>, Strin
 
     let mut roles: Vec<RoleEntry> = roles.into_iter().map(|r| r.entry).collect();
     roles.sort_by(|a, b| a.name.cmp(&b.name));
-    let vendor = AwsVendor {
-        profile: target.profile,
-        account: target.trusting.or(target.vendor_account),
-        external_id: target.external_id.as_deref().map(ExternalIdDigest::of),
-    };
     let body = AwsBody {
-        vendor,
+        vendor: target.vendor(),
         quotas,
         roles,
         users: users.into_iter().map(|u| u.entry).collect(),
         expected: target.expected,
+        error: None,
     };
     let account = Account { id: account, name: aliases.into_iter().next(), home_region: None };
     Ok(Document::new("aws", account, body))

@@ -16,6 +16,25 @@ pub struct AwsBody {
     pub users: Vec<UserEntry>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<Expected<ExpectedEntry>>,
+    /// Why an organisation's audit could not read the account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What most accounts of an organisation hold (`"organization"`, added once every account is
+/// read).
+#[derive(Clone, Debug, Serialize)]
+pub struct Majority {
+    pub accounts: usize,
+    pub roles: Vec<MajorityRole>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MajorityRole {
+    pub name: String,
+    pub fingerprint: String,
+    pub accounts: usize,
+    pub holding: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -120,7 +139,7 @@ pub struct ManagedPolicy {
     pub document: Option<PolicyText>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ExpectedEntry {
     /// The file's stem: the policy name it stands for.
     pub name: String,
@@ -130,7 +149,7 @@ pub struct ExpectedEntry {
 
 /// A policy document's text, written into the snapshot verbatim when it is JSON (so its lines
 /// are IAM's), else as a JSON string.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct PolicyText(pub String);
 
 impl Serialize for PolicyText {

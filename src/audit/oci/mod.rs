@@ -107,8 +107,10 @@ pub fn fetch(
     let compartments = client.list_compartments(tenancy_id).map_err(fail)?;
     let paths = compartment_paths(tenancy_id, &compartments);
     let mut policies = Vec::new();
-    for (compartment, path) in &paths {
-        for policy in client.list_policies(compartment).map_err(fail)? {
+    let compartments: Vec<&String> = paths.keys().collect();
+    let listed = list_policies(client, &compartments).map_err(fail)?;
+    for ((_, path), listed) in paths.iter().zip(listed) {
+        for policy in listed {
             if policy.statements.iter().any(|s| mentions(s, &group.name, &group.id)) {
                 policies.push(PolicyEntry {
                     id: policy.id,
@@ -184,6 +186,34 @@ pub fn fetch(
         expected: target.expected,
     };
     Ok(Document::new("oci", account, body))
+}
+
+/// Compartments whose policies are listed at once: a tenancy has hundreds of compartments, and
+/// one request at a time would take minutes; a few at a time stay well under OCI's rate limits.
+const POLICY_LISTS: usize = 8;
+
+/// The policies of each compartment (same order), listed [`POLICY_LISTS`] compartments at a time;
+/// the first compartment's error, if any fails.
+fn list_policies(client: &Client, compartments: &[&String]) -> client::Result<Vec<Vec<client::Policy>>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut listed: Vec<(usize, client::Result<Vec<client::Policy>>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..POLICY_LISTS.min(compartments.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(compartment) = compartments.get(i) else { return done };
+                        done.push((i, client.list_policies(compartment)));
+                    }
+                })
+            })
+            .collect();
+        // A worker only panics if listing does; pass the panic on rather than lose compartments.
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    listed.sort_by_key(|(i, _)| *i);
+    listed.into_iter().map(|(_, policies)| policies).collect()
 }
 
 /// The root and every compartment, each with its path of names below the root, root first.

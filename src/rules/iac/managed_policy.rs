@@ -133,14 +133,20 @@ fn judge(
 mod tests {
     use super::*;
     use crate::span::Span;
-    use crate::syntax::iac::ManagedPolicy as Attachment;
+    use crate::syntax::iac::{Audience, ManagedPolicy as Attachment};
 
     fn judged(arns: &[&str]) -> Vec<(Severity, String)> {
         let managed = arns
             .iter()
-            .map(|arn| Attachment { arn: (*arn).into(), span: Span::default(), unit: "Role.ManagedPolicyArns".into() })
+            .map(|arn| Attachment {
+                arn: (*arn).into(),
+                span: Span::default(),
+                unit: "Role.ManagedPolicyArns".into(),
+                audience: Audience::Outside,
+            })
             .collect();
-        let template = Template { managed, ..Template::default() };
+        let mut template = Template::default();
+        template.managed = managed;
         let mut cx = Context::new(None, &[]);
         check(&template, &mut cx);
         cx.into_diagnostics().into_iter().map(|d| (d.severity, d.message)).collect()

@@ -3,6 +3,8 @@
 //! Codes LIVE001–LIVE009 are OCI's; an AWS audit's rules start at LIVE010.
 
 pub mod aws_access_key;
+pub mod aws_account_drift;
+pub mod aws_account_unreadable;
 pub mod aws_console_password;
 pub mod aws_drift;
 pub mod aws_external_id_mismatch;

@@ -317,8 +317,12 @@ impl<'n> Reader<'n> {
                 continue;
             }
             if let Some(text) = self.eval(arn, 0).text() {
-                let managed =
-                    super::ManagedPolicy { arn: text.as_str().to_string(), span: arn.span, unit: unit.clone() };
+                let managed = super::ManagedPolicy {
+                    arn: text.as_str().to_string(),
+                    span: arn.span,
+                    unit: unit.clone(),
+                    audience: self.audience(&[id.to_string()]),
+                };
                 self.template.managed.push(managed);
             }
         }

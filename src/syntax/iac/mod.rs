@@ -95,6 +95,8 @@ pub struct ManagedPolicy {
     pub span: Span,
     /// The role and where it lists the policy: `DigiusherIAMRole.ManagedPolicyArns`.
     pub unit: String,
+    /// Who can assume the roles it is attached to: the vendor, or only services and the account.
+    pub audience: Audience,
 }
 
 /// A parameter or variable without a default, used where `span` is.

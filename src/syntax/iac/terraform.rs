@@ -296,7 +296,9 @@ impl<'b> Reader<'_, 'b> {
                         eval.unit = unit.clone();
                         if let Some(arn) = eval.value(policy, At::HERE).text() {
                             let span = policy.span().map_or(Span::default(), |r| Span::new(r.start, r.end));
-                            let managed = ManagedPolicy { arn: arn.as_str().to_string(), span, unit: unit.clone() };
+                            let audience = self.audience(&targets);
+                            let managed =
+                                ManagedPolicy { arn: arn.as_str().to_string(), span, unit: unit.clone(), audience };
                             self.template.managed.push(managed);
                         }
                     }

@@ -8,6 +8,8 @@
 //! | `users` | each audited user: `name`, `arn`, `path`, `created`, `password_last_used`, `console` {`created`, `password_reset_required`} (GetLoginProfile; null without a password), `access_keys` [{`id`, `status`, `created`, `last_used`, `last_used_service`}], and the grants below |
 //! | grants | `permissions_boundary` (ARN or null), `tags` [{`key`, `value`}], `inline_policies` [{`name`, `document`}], `managed_policies` [{`name`, `arn`, `aws_managed`, `version`, `document`}] |
 //! | `expected` | optional: the `--expect` files: `source`, `policies` [{`name`, `file`, `document`}] |
+//! | `error` | optional: why an organisation's audit could not read this account (AssumeRole refused, …); then `roles` and `users` are empty |
+//! | `organization` | optional, from an organisation's audit: `accounts` (how many were audited) and `roles` [{`name`, `fingerprint`, `accounts`}]: each vendor role's most common version across the accounts, when more than half of the accounts holding the role have it ([`Entity::fingerprint`]) |
 //!
 //! Every `document` (and `trust_policy`) is the policy's text as IAM returned it, percent-decoded
 //! and embedded verbatim, so the AWS rules lint exactly what IAM stores and their findings point
@@ -49,6 +51,28 @@ pub struct AwsSnapshot<'t> {
     /// The roles, then the users.
     pub entities: Vec<Entity<'t>>,
     pub expected: Option<Vec<ExpectedDocument<'t>>>,
+    /// Why the account could not be audited, when it could not.
+    pub error: Option<Text<'t>>,
+    pub organization: Option<Majority<'t>>,
+}
+
+/// What most accounts of the organisation hold, as the audit of them all saw it.
+#[derive(Debug)]
+pub struct Majority<'t> {
+    /// The accounts audited.
+    pub accounts: u64,
+    pub roles: Vec<MajorityRole<'t>>,
+}
+
+/// A role's most common version across the accounts.
+#[derive(Debug)]
+pub struct MajorityRole<'t> {
+    pub name: Text<'t>,
+    pub fingerprint: Text<'t>,
+    /// The accounts whose role has this fingerprint.
+    pub accounts: u64,
+    /// The accounts holding a role of this name.
+    pub holding: u64,
 }
 
 /// `--external-id`, as the snapshot keeps it.
@@ -95,6 +119,30 @@ impl Entity<'_> {
     /// `role `NAME`` or `user `NAME``, for messages.
     pub fn describe(&self) -> String {
         format!("{} `{}`", self.kind.as_str(), self.name.value)
+    }
+
+    /// What the entity is granted, as one SHA-256 digest (hex): its trust policy, its inline
+    /// policies by name and its managed policies' ARNs, each document without the whitespace
+    /// between JSON tokens, so two accounts' copies of one role compare equal however IAM
+    /// indented them, and any change to a statement, action, condition or attachment differs.
+    pub fn fingerprint(&self) -> String {
+        let mut text = String::new();
+        let mut inline: Vec<&LiveDocument<'_>> = self.inline.iter().collect();
+        inline.sort_by(|a, b| a.name.cmp(&b.name));
+        for document in self.trust.iter().chain(inline) {
+            text.push_str(&document.name);
+            text.push('\0');
+            compact_json(document.text, &mut text);
+            text.push('\0');
+        }
+        let mut managed: Vec<&str> = self.managed.iter().map(|m| m.arn.value.as_ref()).collect();
+        managed.sort_unstable();
+        for arn in managed {
+            text.push_str("managed\0");
+            text.push_str(arn);
+            text.push('\0');
+        }
+        sha256_hex(&text)
     }
 
     /// The documents the AWS rules judge: the trust policy, the inline policies and the
@@ -196,7 +244,24 @@ impl<'t> Reader<'t> {
             let document = r.document(object, "document", what, None, unit, name.value.to_string())?;
             Some(ExpectedDocument { name, file, document })
         });
-        AwsSnapshot { vendor_account, external_id, quotas, entities, expected }
+        let error = self.optional_string(root, "error", "the snapshot");
+        let organization = match root.get("organization").map(|p| &p.value) {
+            None | Some(Value::NullKeyword(_)) => None,
+            Some(value) => self.object(value, "organization").and_then(|object| {
+                let accounts = self.number(object, "accounts", "organization")?;
+                let roles = self.each(object, "roles", "organization", |r, value, what| {
+                    let object = r.object(value, what)?;
+                    Some(MajorityRole {
+                        name: r.string(object, "name", what)?,
+                        fingerprint: r.string(object, "fingerprint", what)?,
+                        accounts: r.number(object, "accounts", what)?,
+                        holding: r.number(object, "holding", what)?,
+                    })
+                });
+                Some(Majority { accounts, roles })
+            }),
+        };
+        AwsSnapshot { vendor_account, external_id, quotas, entities, expected, error, organization }
     }
 
     fn entity(&mut self, value: &Value<'t>, what: &str, kind: EntityKind, account: &str) -> Option<Entity<'t>> {
@@ -316,6 +381,27 @@ impl<'t> Reader<'t> {
                 None
             }
         }
+    }
+}
+
+/// `json` without the whitespace outside its strings.
+fn compact_json(json: &str, out: &mut String) {
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c.is_whitespace() {
+            continue;
+        }
+        out.push(c);
     }
 }
 
