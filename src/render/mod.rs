@@ -16,7 +16,7 @@ use std::path::Path;
 pub enum Format {
     /// Source excerpts with labels and help (the default on a terminal)
     Human,
-    /// One line per finding: `path:line:col: CODE message`
+    /// One line per finding: `path:line:col: severity[CODE] message`
     Concise,
     /// One JSON document (format version 1)
     Json,

@@ -206,7 +206,7 @@ fn codes(run: &Run) -> Vec<String> {
     let mut codes: Vec<String> = run
         .stdout
         .lines()
-        .filter_map(|line| line.split(": ").nth(1).and_then(|rest| rest.split(' ').next()))
+        .filter_map(crate::support::finding_code)
         .map(str::to_string)
         .collect();
     codes.sort();

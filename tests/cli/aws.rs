@@ -12,7 +12,7 @@ fn check(path: &str, extra: &[&str]) -> Run {
 
 /// The codes in a concise run's findings, one per finding.
 fn codes(run: &Run) -> Vec<&str> {
-    run.stdout.lines().filter_map(|l| l.split(": ").nth(1)?.split(' ').next()).collect()
+    run.stdout.lines().filter_map(crate::support::finding_code).collect()
 }
 
 fn fired(run: &Run, code: &str) -> bool {
@@ -88,7 +88,7 @@ fn digiusher_current_grant_verdicts() {
 
     let core = format!("{SHARED}/digiusher-iac/aws-core-permissions.json");
     let plain = check(&core, &[]);
-    assert!(plain.stdout.contains("AWS002 `compute-optimizer:UpdateEnrollmentStatus`"), "{plain}");
+    assert!(plain.stdout.contains("error[AWS002] `compute-optimizer:UpdateEnrollmentStatus`"), "{plain}");
     let profiled = check(&core, &["--profile", "digiusher"]);
     assert!(!fired(&profiled, "AWS002"), "the profile accepts the Compute Optimizer opt-in:\n{profiled}");
     for unknown in [
@@ -178,10 +178,10 @@ fn other_json_is_skipped_as_not_a_policy() {
 fn kind_override() {
     let trust = format!("{SHARED}/digiusher-iac/aws-trust-policy.json");
     let as_identity = check(&trust, &["--kind", "identity"]);
-    assert!(as_identity.stdout.contains("AWS001 an identity policy cannot name a principal"), "{as_identity}");
+    assert!(as_identity.stdout.contains("error[AWS001] an identity policy cannot name a principal"), "{as_identity}");
     let identity = "fixtures/aws/AWS002/good-read-only.json";
     let as_trust = check(identity, &["--kind", "trust"]);
-    assert!(as_trust.stdout.contains("AWS001 a trust policy has no `Resource`"), "{as_trust}");
+    assert!(as_trust.stdout.contains("error[AWS001] a trust policy has no `Resource`"), "{as_trust}");
     let as_resource = check(identity, &["--kind", "resource"]);
     assert!(as_resource.stdout.contains("no `Principal`, which resource policies need"), "{as_resource}");
     insta::assert_snapshot!("kind-override", format!("{as_identity}\n{as_trust}\n{as_resource}"));
@@ -258,7 +258,7 @@ fn bad_input_is_a_positioned_finding() {
     for (name, text) in &cases {
         let run = grantlint_with_stdin(&["check", "--format", "concise", "--kind", "identity", "-"], Some(text));
         assert_eq!(run.code, 1, "{name}:\n{run}");
-        assert!(run.stdout.lines().any(|l| l.starts_with("-:") && l.contains(" AWS001 ")), "{name}:\n{run}");
+        assert!(run.stdout.lines().any(|l| l.starts_with("-:") && l.contains(" error[AWS001] ")), "{name}:\n{run}");
         all.push_str(&format!("## {name}\n{run}\n"));
     }
     insta::assert_snapshot!("bad-input", all);

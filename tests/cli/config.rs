@@ -55,7 +55,7 @@ fn rules_can_be_turned_off_and_files_ignored() {
     ]);
     let run = grantlint_in(dir.path(), &["check", "--format", "concise", "."]);
     insta::assert_snapshot!(run.to_string());
-    assert!(!run.stdout.contains("OCI008") && !run.stdout.contains(": OCI002"), "{run}");
+    assert!(!run.stdout.contains("OCI008") && !run.stdout.contains("[OCI002]"), "{run}");
     assert!(run.stdout.contains("GL001"), "the unused OCI010 ignore is reported:\n{run}");
 }
 
@@ -114,7 +114,7 @@ fn suppression_comments() {
         lines.iter().any(|l| l.contains(":9:") && l.contains("OCI002")),
         "a malformed directive suppresses nothing:\n{run}"
     );
-    for expected in [":4:1: GL002", ":6:21: GL001", ":6:29: GL001", ":8:1: GL001"] {
+    for expected in [":4:1: warning[GL002]", ":6:21: warning[GL001]", ":6:29: warning[GL001]", ":8:1: warning[GL001]"] {
         assert!(run.stdout.contains(expected), "{expected}\n{run}");
     }
     assert!(!run.stdout.contains("OCI010"), "file-wide ignore:\n{run}");
@@ -162,5 +162,5 @@ reason = "statement removed in SEC-200"
     assert!(!run.stdout.contains("TerminateInstances"), "the BreakGlass statement is ignored:\n{run}");
     assert!(!run.stdout.contains("`ec2:StopInstances`"), "the action is ignored:\n{run}");
     assert!(run.stdout.contains("`ec2:RebootInstances`"), "the other action still fails:\n{run}");
-    assert!(run.stdout.contains(":1:1: GL001"), "the ignore for a missing Sid is unused:\n{run}");
+    assert!(run.stdout.contains(":1:1: warning[GL001]"), "the ignore for a missing Sid is unused:\n{run}");
 }

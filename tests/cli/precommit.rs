@@ -75,7 +75,7 @@ fn hook_refuses_a_bad_commit_and_accepts_a_good_one() {
     eprintln!("pre-commit: first run (hook install and check) took {} s", started.elapsed().as_secs());
     let output = String::from_utf8_lossy(&refused.stdout).into_owned() + &String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success(), "the commit must be refused:\n{output}");
-    assert!(output.contains("vendor.policy:1:23: OCI002"), "{output}");
+    assert!(output.contains("vendor.policy:1:23: error[OCI002]"), "{output}");
 
     std::fs::write(work.join("vendor.policy"), "Allow group vendor to read metrics in tenancy\n").expect("written");
     assert!(git(work, &["add", "."]).status.success());
