@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::input::{self, Input, Loaded};
 use crate::profile::Profile;
 use crate::rules::aws::syntax_error as aws_syntax_error;
+use crate::rules::file::not_a_policy;
 use crate::rules::oci::{missing_grant, syntax_error};
 use crate::rules::{Check, Context, RULES};
 use crate::source::SourceFile;
@@ -154,6 +155,29 @@ fn finish(report: &mut Report, options: &Options) {
 }
 
 fn lint_loaded(loaded: Loaded, explicit: bool, options: &Options) -> FileResult {
+    let file = lint_detected(loaded, explicit, options);
+    if explicit { lint_named(file, options) } else { file }
+}
+
+/// A file named on the command line is never passed over in silence: JSON evidently meant as an
+/// AWS policy is read as one (a misspelt `Statement` draws AWS001), anything else that is not a
+/// policy draws GL003, saying what grantlint expected.
+fn lint_named(mut file: FileResult, options: &Options) -> FileResult {
+    let Outcome::Skipped(why) = &file.outcome else { return file };
+    let text = file.source.text.clone();
+    if let Ok(value) = json::parse(&text)
+        && not_a_policy::attempted_aws(&value)
+    {
+        lint_aws(&value, &text, None, options, &mut file);
+    } else {
+        let finding = not_a_policy::finding(&file.source, why);
+        file.diagnostics.push(finding);
+        file.outcome = Outcome::Linted(0);
+    }
+    file
+}
+
+fn lint_detected(loaded: Loaded, explicit: bool, options: &Options) -> FileResult {
     let (source, bad_utf8) = match loaded {
         Loaded::Text(source) => (source, None),
         Loaded::NotText { source, offset } => (source, Some(offset)),

@@ -41,6 +41,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "::{}", escape_data(&message))?;
     }
+    // A path that could not be read fails the run; say so where the annotations are.
+    for error in &report.errors {
+        writeln!(out, "::error title=grantlint::{}", escape_data(error))?;
+    }
     Ok(())
 }
 

@@ -13,6 +13,8 @@ struct Document<'a> {
     tool: Tool,
     summary: Summary,
     findings: Vec<Finding<'a>>,
+    /// Paths that could not be read, each as a sentence (`policies/a.json: permission denied`).
+    unreadable: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -29,6 +31,7 @@ struct Summary {
     skipped: usize,
     errors: usize,
     warnings: usize,
+    unreadable: usize,
 }
 
 #[derive(Serialize)]
@@ -78,8 +81,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             skipped: report.skipped().count(),
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
+            unreadable: report.errors.len(),
         },
         findings,
+        unreadable: &report.errors,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)

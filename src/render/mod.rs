@@ -102,7 +102,12 @@ fn summary(report: &Report) -> String {
         format!("Found {} and {}", plural(errors, "error"), plural(warnings, "warning"))
     };
     let skipped = if skipped > 0 { format!(" ({skipped} skipped; --verbose lists them)") } else { String::new() };
-    format!("{found} in {}{skipped}.", plural(files, "file"))
+    let unreadable = match report.errors.len() {
+        0 => String::new(),
+        1 => " 1 path could not be read.".to_string(),
+        n => format!(" {n} paths could not be read."),
+    };
+    format!("{found} in {}{skipped}.{unreadable}", plural(files, "file"))
 }
 
 /// The skipped files, one per line, for `--verbose`.

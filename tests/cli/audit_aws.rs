@@ -203,12 +203,8 @@ fn output_of(mut command: Command) -> Run {
 
 /// The rule codes of concise output, sorted, with repeats.
 fn codes(run: &Run) -> Vec<String> {
-    let mut codes: Vec<String> = run
-        .stdout
-        .lines()
-        .filter_map(crate::support::finding_code)
-        .map(str::to_string)
-        .collect();
+    let mut codes: Vec<String> =
+        run.stdout.lines().filter_map(crate::support::finding_code).map(str::to_string).collect();
     codes.sort();
     codes
 }

@@ -1,5 +1,6 @@
 //! grantlint's integration tests: the binary run as a user runs it, output snapshotted with insta.
 
+mod action;
 #[cfg(feature = "audit-aws")]
 mod audit_aws;
 mod audit_oci;
@@ -8,6 +9,9 @@ mod config;
 mod formats;
 mod hardening;
 mod iac;
+mod named;
 mod oci;
 mod precommit;
+mod profile_show;
+mod readme;
 mod support;
