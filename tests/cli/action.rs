@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The release's name for this machine, as scripts/grantlint.sh computes it.
-fn platform() -> Option<&'static str> {
+pub fn platform() -> Option<&'static str> {
     match (std::env::consts::OS, std::env::consts::ARCH) {
         ("linux", "x86_64") => Some("x86_64-unknown-linux-musl"),
         ("linux", "aarch64") => Some("aarch64-unknown-linux-musl"),
@@ -18,7 +18,7 @@ fn platform() -> Option<&'static str> {
 }
 
 /// A release directory laid out as GitHub serves one: `v{version}/grantlint-v{version}-{target}.tar.gz`.
-fn release(dir: &Path, target: &str) -> PathBuf {
+pub fn release(dir: &Path, target: &str) -> PathBuf {
     let version = env!("CARGO_PKG_VERSION");
     let tag = dir.join(format!("v{version}"));
     let out = Command::new(repo_root().join("scripts/package-release.sh"))

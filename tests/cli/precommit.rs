@@ -1,7 +1,9 @@
 //! The pre-commit hook, run by pre-commit itself: a throwaway git repository installs the README's
 //! pre-commit snippet (pointed at this repository's HEAD), and commits go through or are refused
-//! as a full `grantlint check` of that repository would decide. pre-commit obtains grantlint the
-//! way it would for a user: no release exists for an unreleased HEAD, so the hook builds it.
+//! as a full `grantlint check` of that repository would decide. The hook obtains grantlint as it
+//! would for a user of a released version: this build, packed as a release and served from a
+//! file:// URL. With `GRANTLINT_HOOK_FROM_SOURCE=1` (CI sets it) no release is served and the hook
+//! builds grantlint with cargo, as for an unreleased revision.
 
 use crate::support::{grantlint_in, repo_root};
 use std::path::{Path, PathBuf};
@@ -26,11 +28,11 @@ fn git(dir: &Path, args: &[&str]) -> std::process::Output {
         ])
         .args(args)
         .current_dir(dir)
-        // No network in tests: the hook finds no release and builds from the source.
-        .env("GRANTLINT_RELEASES", "file:///nonexistent/grantlint-releases")
-        // Reused between runs on one machine: pre-commit's clones, and cargo's build of
-        // grantlint, so that only the first run on a machine pays for the build.
-        .env("PRE_COMMIT_HOME", cache().join("home"))
+        // No network in tests: releases come from a local directory.
+        .env("GRANTLINT_RELEASES", format!("file://{}", cache().join("releases").display()))
+        // A fresh pre-commit home each run, so that the first commit is a first install; cargo's
+        // build directory is kept, so that building from source costs the full build only once.
+        .env("PRE_COMMIT_HOME", pre_commit_home(dir))
         .env("CARGO_TARGET_DIR", cache().join("build"))
         .env_remove("GRANTLINT_BIN")
         .env_remove("GRANTLINT_CACHE")
@@ -40,6 +42,12 @@ fn git(dir: &Path, args: &[&str]) -> std::process::Output {
 
 fn cache() -> PathBuf {
     repo_root().join("target/pre-commit")
+}
+
+/// pre-commit's own cache (its clone of the hook repository) for the repository in `work`:
+/// beside it in the test's temporary directory, so new for each run of the test.
+fn pre_commit_home(work: &Path) -> PathBuf {
+    work.parent().unwrap_or(work).join("pre-commit-home")
 }
 
 fn head_commit(repo: &Path) -> String {
@@ -55,6 +63,16 @@ pub fn readme_snippet() -> String {
     let block = section.split("```yaml\n").nth(1).and_then(|b| b.split("```").next()).expect("a yaml block");
     block.to_string()
 }
+
+const CONFIG: &str = r#"[lint]
+profile = "digiusher"
+fail-on = "warning"
+
+[[lint.accept]]
+rule = "OCI008"
+statement = "Allow group digiusher-finops-group to read all-resources in tenancy"
+reason = "resource discovery, reviewed in SEC-7"
+"#;
 
 fn commit(work: &Path, message: &str) -> (bool, String) {
     let out = git(work, &["commit", "-q", "-m", message]);
@@ -74,7 +92,8 @@ fn hook_gives_the_verdict_of_a_full_run() {
     };
     let root = repo_root();
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let work = dir.path();
+    let work = &dir.path().join("repo");
+    std::fs::create_dir(work).expect("created");
     assert!(git(work, &["init", "-q", "-b", "main"]).status.success());
     // Exactly the README's snippet, pointed at this repository's HEAD.
     let config = snippet
@@ -84,7 +103,7 @@ fn hook_gives_the_verdict_of_a_full_run() {
     let install = Command::new(&pre_commit)
         .args(["install"])
         .current_dir(work)
-        .env("PRE_COMMIT_HOME", cache().join("home"))
+        .env("PRE_COMMIT_HOME", pre_commit_home(work))
         .output()
         .expect("pre-commit runs");
     assert!(install.status.success(), "{}", String::from_utf8_lossy(&install.stderr));
@@ -101,27 +120,34 @@ fn hook_gives_the_verdict_of_a_full_run() {
         .expect("written");
     std::fs::write(work.join("package.json"), "{\"name\": \"not a policy\"}\n").expect("written");
     assert!(git(work, &["add", "."]).status.success());
-    // The first commit installs the hook: pre-commit obtains grantlint.
+    // The first commit installs the hook: pre-commit clones the hook and obtains grantlint.
+    let releases = cache().join("releases");
+    let _ = std::fs::remove_dir_all(&releases);
+    let from_source = std::env::var_os("GRANTLINT_HOOK_FROM_SOURCE").is_some_and(|v| v == "1");
+    match crate::action::platform().filter(|_| !from_source) {
+        Some(target) => drop(crate::action::release(&releases, target)),
+        None => eprintln!("pre-commit: no release served; the hook builds grantlint from source"),
+    }
     let started = std::time::Instant::now();
     let (ok, output) = commit(work, "DigiUsher onboarding");
-    eprintln!("pre-commit: first run (hook install and check) took {} s", started.elapsed().as_secs());
+    let how = if releases.exists() { "a release download" } else { "a build from source" };
+    eprintln!("pre-commit: first run (hook install by {how}, and the check) took {} s", started.elapsed().as_secs());
     assert!(ok, "DigiUsher's policies and a note pass:\n{output}");
     assert!(output.contains("grantlint") && output.contains("Passed"), "{output}");
 
+    // The project fails on warnings, with DigiUsher's resource discovery accepted; so OCI009, a
+    // warning, decides the verdict.
+    std::fs::write(work.join(".grantlint.toml"), CONFIG).expect("written");
     // One policy file changes. Checked alone it would miss the other files' statements (OCI009);
     // the hook judges it with all of them, as a full run does.
     let changed = policies.join("digiusher-metrics-access.policy");
     let text = std::fs::read_to_string(&changed).expect("read");
     std::fs::write(&changed, format!("# reviewed in SEC-7\n{text}")).expect("written");
-    let alone = grantlint_in(
-        work,
-        &["check", "--format", "concise", "--profile", "digiusher", "oci/digiusher-metrics-access.policy"],
-    );
+    let alone = grantlint_in(work, &["check", "--format", "concise", "oci/digiusher-metrics-access.policy"]);
+    assert_eq!(alone.code, 1, "{alone}");
     assert!(alone.stdout.contains("warning[OCI009]"), "checked alone, the others' statements are missing:\n{alone}");
-    let full = grantlint_in(work, &["check", "--format", "concise", "--profile", "digiusher", "--fail-on", "warning"]);
+    let full = grantlint_in(work, &["check", "--format", "concise"]);
     assert_eq!(full.code, 0, "{full}");
-    std::fs::write(work.join(".grantlint.toml"), "[lint]\nprofile = \"digiusher\"\nfail-on = \"warning\"\n")
-        .expect("written");
     assert!(git(work, &["add", "."]).status.success());
     let (ok, output) = commit(work, "review note");
     assert!(ok, "the same verdict as the full run:\n{output}");
