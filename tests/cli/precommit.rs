@@ -162,5 +162,5 @@ fn hook_gives_the_verdict_of_a_full_run() {
     assert!(git(work, &["add", "."]).status.success());
     let (ok, output) = commit(work, "grant the vendor everything");
     assert!(!ok, "the commit must be refused:\n{output}");
-    assert!(output.contains("oci/extra.policy:1:45: error[OCI002]"), "{output}");
+    assert!(output.contains("oci/extra.policy:1:39: error[OCI002]"), "{output}");
 }
