@@ -156,20 +156,20 @@ fn finish(report: &mut Report, options: &Options) {
 
 fn lint_loaded(loaded: Loaded, explicit: bool, options: &Options) -> FileResult {
     let file = lint_detected(loaded, explicit, options);
-    if explicit { lint_named(file, options) } else { file }
+    lint_skipped(file, explicit, options)
 }
 
-/// A file named on the command line is never passed over in silence: JSON evidently meant as an
-/// AWS policy is read as one (a misspelt `Statement` draws AWS001), anything else that is not a
-/// policy draws GL003, saying what grantlint expected.
-fn lint_named(mut file: FileResult, options: &Options) -> FileResult {
+/// JSON evidently meant as an AWS policy is read as one (a misspelt `Statement` draws AWS001). A
+/// file named on the command line is never passed over in silence: anything else that is not a
+/// policy draws GL003, saying what grantlint expected; a walk passes over it.
+fn lint_skipped(mut file: FileResult, explicit: bool, options: &Options) -> FileResult {
     let Outcome::Skipped(why) = &file.outcome else { return file };
     let text = file.source.text.clone();
     if let Ok(value) = json::parse(&text)
-        && not_a_policy::attempted_aws(&value)
+        && not_a_policy::attempted_aws(&value, explicit)
     {
         lint_aws(&value, &text, None, options, &mut file);
-    } else {
+    } else if explicit {
         let finding = not_a_policy::finding(&file.source, why);
         file.diagnostics.push(finding);
         file.outcome = Outcome::Linted(0);

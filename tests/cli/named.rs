@@ -67,9 +67,14 @@ fn a_named_file_that_is_not_a_policy_is_a_finding() {
     // A walk passes over what is not a policy without a word (`--verbose` says why).
     fs::write(dir.path().join("good.policy"), GOOD).expect("written");
     let walk = concise(dir.path(), &["--verbose", "."]);
-    assert_eq!(walk.code, 0, "{walk}");
     assert!(!walk.stdout.contains("GL003"), "{walk}");
     assert!(walk.stdout.contains("skipped notes.txt: not a policy"), "prose is not read as OCI statements:\n{walk}");
+    assert!(walk.stdout.contains("skipped package.json: JSON, but not a policy"), "{walk}");
+    // A misspelt `Statement` is no other JSON's key: a walk reads the file as the policy it is.
+    assert!(walk.stdout.contains("iam/role.json:3:4: error[AWS001] `Statment`"), "{walk}");
+    assert_eq!(walk.code, 1, "{walk}");
+    fs::remove_file(dir.path().join("iam/role.json")).expect("removed");
+    assert_eq!(concise(dir.path(), &["."]).code, 0);
 }
 
 #[test]

@@ -30,14 +30,15 @@ declare_rule! {
 const POLICY_KEYS: &[(&str, &str)] =
     &[("Statement", "an AWS policy"), ("statements", "an OCI policy"), ("grantlint_snapshot", "an audit snapshot")];
 
-/// Whether JSON that is no recognised policy was evidently meant as an AWS policy: a top-level
-/// `Version`, or a key one or two edits from `Statement` (`Statment`, `statement`). Such a file is
-/// read as an AWS policy, so the mistake is an AWS001 at the key.
-pub fn attempted_aws(value: &Value) -> bool {
+/// Whether JSON that is no recognised policy was evidently meant as an AWS policy: a key one or
+/// two edits from `Statement` (`Statment`, `statement`), or, in a file named on the command line,
+/// a top-level `Version`. Such a file is read as an AWS policy, so the mistake is an AWS001 at the
+/// key; a directory walk does so too for the misspelt `Statement`, which no other JSON has.
+pub fn attempted_aws(value: &Value, named: bool) -> bool {
     let Value::Object(object) = value else { return false };
     object.properties.iter().any(|prop| {
         let name = key(&prop.name);
-        name == "Version" || distance(name, "Statement") <= 2
+        (named && name == "Version") || distance(name, "Statement") <= 2
     })
 }
 
@@ -185,8 +186,10 @@ mod tests {
 
     #[test]
     fn aws_attempts_are_recognised() {
-        let attempt = |text: &str| attempted_aws(&json::parse(text).unwrap());
+        let attempt = |text: &str| attempted_aws(&json::parse(text).unwrap(), true);
         assert!(attempt("{\"Version\": \"2012-10-17\", \"Statment\": []}"));
+        assert!(attempt("{\"Version\": \"2012-10-17\"}"));
+        assert!(!attempted_aws(&json::parse("{\"Version\": 3}").unwrap(), false), "walks need the misspelt key");
         assert!(attempt("{\"statement\": []}"));
         assert!(!attempt("{\"name\": \"pkg\", \"version\": \"1.0.0\"}"));
         assert!(!attempt("{\"statments\": []}"), "closer to OCI's `statements`");
