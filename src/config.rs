@@ -9,14 +9,17 @@
 //! packs = ["ec2-start-stop"]          # optional permission packs of the profile to accept
 //! internal-roles = "error"            # template roles only services or the account assume (default: warning)
 //!
+//! select = ["OCI", "AWS"]             # rule selection as in ruff: codes, prefixes, names, ALL
+//! extend-select = ["GL"]
+//! ignore = ["OCI010"]
+//!
 //! [lint.rules]                         # per-rule severity, or "off"
-//! OCI010 = "off"
 //! OCI008 = "error"
 //!
 //! [lint.per-file-ignores]
 //! "legacy/*.json" = ["AWS012"]
 //!
-//! [[lint.ignore]]                      # one statement, for JSON which has no comments
+//! [[lint.per-statement-ignores]]       # one statement, for JSON which has no comments
 //! path = "iam/break-glass.json"
 //! sid = "BreakGlass"                   # or: action = "iam:PassRole"
 //! rules = ["AWS002"]
@@ -32,7 +35,7 @@ use crate::diagnostic::Severity;
 use crate::rules;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The file names searched for, closest directory first.
@@ -61,8 +64,14 @@ struct LintSection {
     rules: BTreeMap<String, RuleSetting>,
     #[serde(default)]
     per_file_ignores: BTreeMap<String, Vec<String>>,
+    select: Option<Vec<String>>,
     #[serde(default)]
-    ignore: Vec<IgnoreEntry>,
+    extend_select: Vec<String>,
+    /// Rules turned off, as in ruff; before 0.2 this key held what `per-statement-ignores` holds,
+    /// which is still read, with a warning.
+    ignore: Option<toml::Value>,
+    #[serde(default)]
+    per_statement_ignores: Vec<IgnoreEntry>,
     #[serde(default)]
     accept: Vec<AcceptEntry>,
 }
@@ -114,6 +123,21 @@ pub struct Config {
     pub per_file_ignores: Vec<(GlobSet, String, Vec<&'static str>)>,
     pub ignores: Vec<Ignore>,
     pub accepted: Vec<Accepted>,
+    /// Rules the selection (`select`, `extend-select`, `ignore`) leaves out.
+    pub deselected: BTreeSet<&'static str>,
+    /// What the user should change in the file, though it still works (deprecated keys).
+    pub warnings: Vec<String>,
+}
+
+/// One layer of rule selection, as in ruff: `select` replaces the rules checked so far,
+/// `extend-select` adds to them, `ignore` takes away. Each entry is a code, a code prefix, a rule
+/// name or `ALL`; within a layer the more specific entry wins (`select = ["OCI"]`,
+/// `ignore = ["OCI010"]` checks every OCI rule but OCI010, and so does the reverse order).
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
 }
 
 /// A statement-scoped suppression from the configuration.
@@ -159,7 +183,8 @@ impl Config {
         match found {
             None => Ok(Config { root: cwd.to_path_buf(), ..Config::default() }),
             Some((path, shown)) => {
-                let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", shown.display()))?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: {}", shown.display(), crate::input::describe(&e)))?;
                 let root = path.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
                 Config::parse(&text, &shown, root)
             }
@@ -199,13 +224,36 @@ impl Config {
             let set = globs(std::slice::from_ref(pattern), &shown.to_string())?.unwrap_or_else(GlobSet::empty);
             config.per_file_ignores.push((set, pattern.clone(), codes(names)?));
         }
-        for entry in lint.ignore {
+        let mut statement_ignores = lint.per_statement_ignores;
+        let mut ignore_rules = Vec::new();
+        match lint.ignore {
+            None => {}
+            Some(toml::Value::Array(items)) if items.iter().all(toml::Value::is_str) => {
+                ignore_rules = items.into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+            }
+            Some(value @ toml::Value::Array(_)) => {
+                let legacy: Vec<IgnoreEntry> = value
+                    .try_into()
+                    .map_err(|e: toml::de::Error| format!("{shown}: [[lint.ignore]]: {}", e.to_string().trim_end()))?;
+                config.warnings.push(format!(
+                    "{shown}: `[[lint.ignore]]` is now `[[lint.per-statement-ignores]]`; rename it \
+                     (`ignore = [\"CODE\", …]` turns rules off, as in ruff)"
+                ));
+                statement_ignores.extend(legacy);
+            }
+            Some(_) => {
+                return Err(format!("{shown}: `ignore` is a list of rule codes, prefixes or names"));
+            }
+        }
+        let selection = Selection { select: lint.select, extend_select: lint.extend_select, ignore: ignore_rules };
+        config.select_rules(&selection, &shown.to_string())?;
+        for entry in statement_ignores {
             let target = match (entry.sid, entry.action) {
                 (Some(sid), None) => Target::Sid(sid),
                 (None, Some(action)) => Target::Action(action),
                 _ => {
                     return Err(format!(
-                        "{shown}: [[lint.ignore]] for `{}` needs exactly one of `sid` or `action`",
+                        "{shown}: [[lint.per-statement-ignores]] for `{}` needs exactly one of `sid` or `action`",
                         entry.path
                     ));
                 }
@@ -216,7 +264,7 @@ impl Config {
                 path_text: entry.path.clone(),
                 target,
                 rules: codes(&entry.rules)?,
-                reason: reason(&entry.reason, "[[lint.ignore]]")?,
+                reason: reason(&entry.reason, "[[lint.per-statement-ignores]]")?,
             });
         }
         for entry in lint.accept {
@@ -274,8 +322,44 @@ impl Config {
         included && !self.excluded(path)
     }
 
+    /// Applies one layer of rule selection on top of what is selected so far; `origin` names
+    /// where it comes from, for errors.
+    pub fn select_rules(&mut self, selection: &Selection, origin: &str) -> Result<(), String> {
+        let all: Vec<&'static str> = rules::RULES.iter().map(|r| r.meta.code).collect();
+        let resolve = |entry: &String| {
+            resolve_selector(entry).ok_or_else(|| format!("{origin}: `{entry}` is not a rule code, prefix or name"))
+        };
+        // (rules an entry covers, whether it turns them on), broadest first; on a tie, `ignore` wins.
+        let mut steps = Vec::new();
+        for entry in selection.select.iter().flatten().chain(&selection.extend_select) {
+            steps.push((resolve(entry)?, true));
+        }
+        for entry in &selection.ignore {
+            steps.push((resolve(entry)?, false));
+        }
+        steps.sort_by_key(|(codes, on)| (std::cmp::Reverse(codes.len()), *on));
+        let mut enabled: BTreeSet<&'static str> = match &selection.select {
+            Some(_) => BTreeSet::new(),
+            None => all.iter().copied().filter(|c| !self.deselected.contains(c)).collect(),
+        };
+        for (codes, on) in steps {
+            for code in codes {
+                if on {
+                    enabled.insert(code);
+                } else {
+                    enabled.remove(code);
+                }
+            }
+        }
+        self.deselected = all.into_iter().filter(|c| !enabled.contains(c)).collect();
+        Ok(())
+    }
+
     /// The severity a rule's findings get, or `None` when the rule is off.
     pub fn severity(&self, code: &str, default: Severity) -> Option<Severity> {
+        if self.deselected.contains(code) {
+            return None;
+        }
         match self.rules.get(code) {
             None => Some(default),
             Some(RuleSetting::Off) => None,
@@ -283,6 +367,21 @@ impl Config {
             Some(RuleSetting::Error) => Some(Severity::Error),
         }
     }
+}
+
+/// The rules a selection entry covers: `ALL`, a code or name, or a code prefix (`OCI`, `AWS00`).
+fn resolve_selector(entry: &str) -> Option<Vec<&'static str>> {
+    let entry = entry.trim();
+    if entry.eq_ignore_ascii_case("ALL") {
+        return Some(rules::RULES.iter().map(|r| r.meta.code).collect());
+    }
+    if let Some(rule) = rules::find(entry) {
+        return Some(vec![rule.meta.code]);
+    }
+    let prefix = entry.to_ascii_uppercase();
+    let codes: Vec<&'static str> =
+        rules::RULES.iter().map(|r| r.meta.code).filter(|c| !prefix.is_empty() && c.starts_with(&prefix)).collect();
+    (!codes.is_empty()).then_some(codes)
 }
 
 fn globs(patterns: &[String], origin: &str) -> Result<Option<GlobSet>, String> {
@@ -320,7 +419,7 @@ mod tests {
             OCI008 = "error"
             [lint.per-file-ignores]
             "legacy/*.json" = ["OCI001"]
-            [[lint.ignore]]
+            [[lint.per-statement-ignores]]
             path = "iam/break-glass.json"
             sid = "BreakGlass"
             rules = ["OCI002"]
@@ -345,6 +444,40 @@ mod tests {
     }
 
     #[test]
+    fn rule_selection_as_in_ruff() {
+        let config = parse("[lint]\nselect = ['OCI']\nignore = ['oci-unknown-resource-type']\n").unwrap();
+        assert_eq!(config.severity("OCI002", Severity::Error), Some(Severity::Error));
+        assert_eq!(config.severity("OCI010", Severity::Warning), None, "ignored by name");
+        assert_eq!(config.severity("AWS002", Severity::Error), None, "not selected");
+        // The more specific entry wins, whichever list it is in.
+        let config = parse("[lint]\nselect = ['OCI010']\nignore = ['OCI']\n").unwrap();
+        assert_eq!(config.severity("OCI010", Severity::Warning), Some(Severity::Warning));
+        assert_eq!(config.severity("OCI002", Severity::Error), None);
+        // A later layer (the command line) builds on the file's.
+        let mut config = parse("[lint]\nignore = ['AWS00']\n").unwrap();
+        assert_eq!(config.severity("AWS002", Severity::Error), None);
+        assert_eq!(config.severity("AWS010", Severity::Error), Some(Severity::Error));
+        let cli = Selection { select: None, extend_select: vec!["AWS002".into()], ignore: vec!["GL".into()] };
+        config.select_rules(&cli, "the command line").unwrap();
+        assert_eq!(config.severity("AWS002", Severity::Error), Some(Severity::Error));
+        assert_eq!(config.severity("AWS003", Severity::Error), None);
+        assert_eq!(config.severity("GL001", Severity::Warning), None);
+        let select_all = Selection { select: Some(vec!["ALL".into()]), ..Selection::default() };
+        config.select_rules(&select_all, "the command line").unwrap();
+        assert!(config.deselected.is_empty());
+        let unknown = parse("[lint]\nselect = ['OCX']\n").unwrap_err();
+        assert!(unknown.contains("`OCX` is not a rule code, prefix or name"), "{unknown}");
+    }
+
+    #[test]
+    fn the_old_statement_ignores_still_work_with_a_warning() {
+        let config = parse("[[lint.ignore]]\npath = 'a.json'\nsid = 'A'\nrules = ['AWS002']\nreason = 'r'\n").unwrap();
+        assert_eq!(config.ignores.len(), 1);
+        assert!(config.warnings[0].contains("[[lint.per-statement-ignores]]"), "{:?}", config.warnings);
+        assert!(config.deselected.is_empty(), "no rule is turned off by the old form");
+    }
+
+    #[test]
     fn mistakes_are_named() {
         let unknown_key = parse("[lint]\nprofle = 'x'\n").unwrap_err();
         assert!(unknown_key.contains("profle") && unknown_key.contains(".grantlint.toml"), "{unknown_key}");
@@ -353,7 +486,8 @@ mod tests {
         let no_reason = parse("[[lint.accept]]\nrule = 'OCI008'\naction = 'x'\nreason = ' '\n").unwrap_err();
         assert!(no_reason.contains("reason"), "{no_reason}");
         let both =
-            parse("[[lint.ignore]]\npath = 'a'\nsid = 'A'\naction = 'x'\nrules = []\nreason = 'r'\n").unwrap_err();
+            parse("[[lint.per-statement-ignores]]\npath = 'a'\nsid = 'A'\naction = 'x'\nrules = []\nreason = 'r'\n")
+                .unwrap_err();
         assert!(both.contains("exactly one"), "{both}");
         let bad_setting = parse("[lint.rules]\nOCI008 = 'loud'\n").unwrap_err();
         assert!(bad_setting.contains("loud") || bad_setting.contains("variant"), "{bad_setting}");

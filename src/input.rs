@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 /// Terraform and CloudFormation templates (`tf`, `yaml`, `yml`, `template`) hold policies too.
 const WALKED_EXTENSIONS: &[&str] = &["policy", "oci", "json", "txt", "tf", "yaml", "yml", "template"];
 
-/// Directories a walk never enters: build output and vendored dependencies hold no grants.
+/// Directories a walk never enters, ignore files or not: build output and vendored dependencies
+/// hold no grants.
 const SKIPPED_DIRS: &[&str] = &["target", "node_modules"];
 
 #[derive(Clone, Debug)]
@@ -17,6 +18,22 @@ pub struct Input {
     pub path: PathBuf,
     /// Named on the command line, rather than found by a walk.
     pub explicit: bool,
+    /// Why the path cannot be read, when that was known while collecting (a missing path, a
+    /// directory the walk could not enter): `load` reports it, so the run goes on and records it.
+    pub problem: Option<String>,
+    /// The name standard input is known by (`--stdin-filename`): the format is detected from it and
+    /// findings carry it.
+    pub stdin_name: Option<String>,
+}
+
+impl Input {
+    pub fn file(path: PathBuf, explicit: bool) -> Input {
+        Input { path, explicit, problem: None, stdin_name: None }
+    }
+
+    fn unreadable(path: PathBuf, problem: String) -> Input {
+        Input { path, explicit: true, problem: Some(problem), stdin_name: None }
+    }
 }
 
 /// A file's text, or why it has none.
@@ -29,54 +46,134 @@ pub enum Loaded {
     },
 }
 
-/// Expands the command line's paths into the files to lint, in a stable order. A walk takes the
-/// files the configuration considers; a file named explicitly is always taken, unless
-/// `force_exclude` applies the configuration's exclusions to it too.
+/// Expands the command line's paths into the files to lint, in a stable order, stopping at the
+/// first path that cannot be read (for options such as `--expect`, which need every file).
 pub fn collect(paths: &[String], config: &Config, force_exclude: bool) -> Result<Vec<Input>, String> {
+    let inputs = gather(paths, config, force_exclude, None);
+    match inputs.iter().find_map(|i| i.problem.as_ref().map(|p| (i, p))) {
+        Some((input, problem)) => Err(format!("{}: {problem}", input.path.display())),
+        None => Ok(inputs),
+    }
+}
+
+/// Expands the command line's paths into the files to lint, in a stable order. A walk takes the
+/// files the configuration considers, honouring `.gitignore`, `.ignore` and git's exclude files
+/// the way ripgrep does; a file named explicitly is always taken, unless `force_exclude` applies
+/// the configuration's exclusions to it too. A path that cannot be read becomes an input that
+/// fails to load, so the rest of the run goes on and the failure is reported in order.
+pub fn gather(paths: &[String], config: &Config, force_exclude: bool, stdin_name: Option<&str>) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         if path == "-" {
-            inputs.push(Input { path: PathBuf::from("-"), explicit: true });
+            if force_exclude && stdin_name.is_some_and(|name| config.excluded(Path::new(name))) {
+                continue;
+            }
+            let name = stdin_name.map(str::to_string);
+            inputs.push(Input { stdin_name: name, ..Input::file(PathBuf::from("-"), true) });
             continue;
         }
         let root = Path::new(path);
-        let meta = std::fs::metadata(root).map_err(|e| format!("{path}: {e}"))?;
+        let meta = match std::fs::metadata(root) {
+            Ok(meta) => meta,
+            Err(e) => {
+                inputs.push(Input::unreadable(root.to_path_buf(), describe(&e)));
+                continue;
+            }
+        };
         if !meta.is_dir() {
             if !(force_exclude && config.excluded(root)) {
-                inputs.push(Input { path: root.to_path_buf(), explicit: true });
+                inputs.push(Input::file(root.to_path_buf(), true));
             }
             continue;
         }
-        let walker = walkdir::WalkDir::new(root).sort_by_file_name().into_iter().filter_entry(|e| {
-            e.depth() == 0 || {
-                let name = e.file_name().to_string_lossy();
-                let skipped_dir = e.file_type().is_dir() && SKIPPED_DIRS.contains(&name.as_ref());
-                !name.starts_with('.') && !skipped_dir
+        walk(root, config, &mut inputs);
+    }
+    inputs
+}
+
+fn walk(root: &Path, config: &Config, inputs: &mut Vec<Input>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        // Ignore files count even outside a git repository (a copy, an unpacked archive), as in ruff.
+        .require_git(false)
+        .filter_entry(|e| {
+            let skipped_dir = e.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref());
+            e.depth() == 0 || !skipped_dir
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let (path, message) = walk_error(&e, root);
+                inputs.push(Input::unreadable(path, message));
+                continue;
             }
-        });
-        for entry in walker {
-            let entry = entry.map_err(|e| format!("{path}: {e}"))?;
-            let by_extension =
-                entry.path().extension().and_then(|e| e.to_str()).is_some_and(|e| WALKED_EXTENSIONS.contains(&e));
-            if entry.file_type().is_file() && config.considered(entry.path(), by_extension) {
-                // `check .` reports `a.policy`, not `./a.policy`.
-                let path = entry.path().strip_prefix(".").unwrap_or(entry.path()).to_path_buf();
-                inputs.push(Input { path, explicit: false });
-            }
+        };
+        let by_extension =
+            entry.path().extension().and_then(|e| e.to_str()).is_some_and(|e| WALKED_EXTENSIONS.contains(&e));
+        if entry.file_type().is_some_and(|t| t.is_file()) && config.considered(entry.path(), by_extension) {
+            // `check .` reports `a.policy`, not `./a.policy`.
+            let path = entry.path().strip_prefix(".").unwrap_or(entry.path()).to_path_buf();
+            inputs.push(Input::file(path, false));
         }
     }
-    Ok(inputs)
+}
+
+/// Where a walk failed and why, in words.
+fn walk_error(error: &ignore::Error, root: &Path) -> (PathBuf, String) {
+    let mut error = error;
+    let mut path = root.to_path_buf();
+    loop {
+        match error {
+            ignore::Error::WithPath { path: p, err } => {
+                path = p.clone();
+                error = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error = err,
+            ignore::Error::Io(e) => return (path, describe(e)),
+            ignore::Error::Loop { child, .. } => {
+                return (child.clone(), "a symbolic link loops back to its parent".into());
+            }
+            other => return (path, other.to_string()),
+        }
+    }
+}
+
+/// An I/O error as a plain sentence: no `(os error 2)`, no Rust names.
+pub fn describe(error: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match error.kind() {
+        K::NotFound => "no such file or directory".into(),
+        K::PermissionDenied => "permission denied".into(),
+        K::IsADirectory => "is a directory".into(),
+        K::NotADirectory => "a part of the path is not a directory".into(),
+        K::InvalidFilename => "the file name is too long or not valid".into(),
+        _ => {
+            let text = error.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text);
+            let mut chars = text.chars();
+            chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
+        }
+    }
 }
 
 /// Reads one input. An unreadable file is an error, never "no findings".
 pub fn load(input: &Input) -> Result<Loaded, String> {
-    let display = input.path.to_string_lossy().into_owned();
-    let bytes = if display == "-" {
+    let display = match &input.stdin_name {
+        Some(name) => name.clone(),
+        None => input.path.to_string_lossy().into_owned(),
+    };
+    if let Some(problem) = &input.problem {
+        return Err(format!("{display}: {problem}"));
+    }
+    let bytes = if input.path.as_os_str() == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("standard input: {e}"))?;
+        std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("standard input: {}", describe(&e)))?;
         buf
     } else {
-        std::fs::read(&input.path).map_err(|e| format!("{display}: {e}"))?
+        std::fs::read(&input.path).map_err(|e| format!("{display}: {}", describe(&e)))?
     };
     Ok(match String::from_utf8(bytes) {
         Ok(text) => Loaded::Text(SourceFile::new(display, text)),
@@ -86,4 +183,17 @@ pub fn load(input: &Input) -> Result<Loaded, String> {
             Loaded::NotText { source: SourceFile::new(display, text), offset }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_read_as_sentences() {
+        let missing = std::fs::read("/nonexistent/grantlint/file").unwrap_err();
+        assert_eq!(describe(&missing), "no such file or directory");
+        let other = std::io::Error::other("Something Odd (os error 99)");
+        assert_eq!(describe(&other), "something Odd");
+    }
 }

@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::input::{self, Input, Loaded};
 use crate::profile::Profile;
 use crate::rules::aws::syntax_error as aws_syntax_error;
+use crate::rules::file::not_a_policy;
 use crate::rules::oci::{missing_grant, syntax_error};
 use crate::rules::{Check, Context, RULES};
 use crate::source::SourceFile;
@@ -230,6 +231,29 @@ fn finish_file(file: &mut FileResult, options: &Options) {
 }
 
 fn lint_loaded(loaded: Loaded, explicit: bool, options: &Options, order: usize) -> FileResult {
+    let file = lint_detected(loaded, explicit, options, order);
+    lint_skipped(file, explicit, options)
+}
+
+/// JSON evidently meant as an AWS policy is read as one (a misspelt `Statement` draws AWS001). A
+/// file named on the command line is never passed over in silence: anything else that is not a
+/// policy draws GL003, saying what grantlint expected; a walk passes over it.
+fn lint_skipped(mut file: FileResult, explicit: bool, options: &Options) -> FileResult {
+    let Outcome::Skipped(why) = &file.outcome else { return file };
+    let text = file.source.text.clone();
+    if let Ok(value) = json::parse(&text)
+        && not_a_policy::attempted_aws(&value, explicit)
+    {
+        lint_aws(&value, &text, None, options, &mut file);
+    } else if explicit {
+        let finding = not_a_policy::finding(&file.source, why);
+        file.diagnostics.push(finding);
+        file.outcome = Outcome::Linted(0);
+    }
+    file
+}
+
+fn lint_detected(loaded: Loaded, explicit: bool, options: &Options, order: usize) -> FileResult {
     let (source, bad_utf8) = match loaded {
         Loaded::Text(source) => (source, None),
         Loaded::NotText { source, offset } => (source, Some(offset)),

@@ -108,7 +108,8 @@ impl Profile {
                 names.join(", ")
             ));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read profile {name_or_path}: {e}"))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read profile {name_or_path}: {}", crate::input::describe(&e)))?;
         Profile::parse(&text, name_or_path)
     }
 

@@ -81,7 +81,10 @@ pub fn run() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(exit::CLEAN),
         Err(e) => {
-            eprintln!("grantlint: {e}");
+            // Our own messages are `Other`; a system error reads as a sentence, not "(os error 2)".
+            let message =
+                if e.kind() == std::io::ErrorKind::Other { e.to_string() } else { crate::input::describe(&e) };
+            eprintln!("grantlint: {message}");
             ExitCode::from(exit::ERROR)
         }
     }

@@ -44,6 +44,14 @@ pub(super) fn render(items: &[Located], out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// A path that could not be read fails the run; say so where the annotations are.
+pub(super) fn unreadable(errors: &[String], out: &mut dyn Write) -> io::Result<()> {
+    for error in errors {
+        writeln!(out, "::error title=grantlint::{}", escape_data(error))?;
+    }
+    Ok(())
+}
+
 /// Escapes a command's message the way the Actions toolkit does, so a newline cannot end the
 /// command early and a literal `%` is not read as an escape. `%` goes first, or the escapes
 /// added after it would be escaped again.

@@ -13,10 +13,12 @@ use std::fs::File;
 use std::io::{self, Read, Seek, Write};
 
 #[derive(Serialize)]
-struct Document {
+struct Document<'a> {
     version: u32,
     tool: Tool,
     summary: Summary,
+    /// Paths that could not be read, each as a sentence (`policies/a.json: permission denied`).
+    unreadable: &'a [String],
     /// Always empty here: the findings are spliced in from the spool.
     findings: [(); 0],
 }
@@ -35,6 +37,7 @@ struct Summary {
     skipped: usize,
     errors: usize,
     warnings: usize,
+    unreadable: usize,
 }
 
 #[derive(Serialize)]
@@ -137,7 +140,7 @@ impl Spool {
     }
 }
 
-pub(super) fn render(spool: &mut Spool, tally: &Tally, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn render(spool: &mut Spool, tally: &Tally, unreadable: &[String], out: &mut dyn Write) -> io::Result<()> {
     let document = Document {
         version: 1,
         tool: Tool { name: "grantlint", version: env!("CARGO_PKG_VERSION"), catalog_version: AwsCatalog::get().source },
@@ -146,7 +149,9 @@ pub(super) fn render(spool: &mut Spool, tally: &Tally, out: &mut dyn Write) -> i
             skipped: tally.skipped.len(),
             errors: tally.errors,
             warnings: tally.warnings,
+            unreadable: unreadable.len(),
         },
+        unreadable,
         findings: [],
     };
     let head = serde_json::to_vec_pretty(&document)?;
@@ -188,6 +193,7 @@ mod tests {
             version: u32,
             tool: Tool,
             summary: Summary,
+            unreadable: &'a [String],
             findings: Vec<Finding<'a>>,
         }
         let file = &report.files[0];
@@ -217,7 +223,8 @@ mod tests {
                 version: env!("CARGO_PKG_VERSION"),
                 catalog_version: AwsCatalog::get().source,
             },
-            summary: Summary { files: 1, skipped: 0, errors: 2, warnings: 0 },
+            summary: Summary { files: 1, skipped: 0, errors: 2, warnings: 0, unreadable: 0 },
+            unreadable: &[],
             findings,
         };
         let mut expected = serde_json::to_vec_pretty(&whole).unwrap();

@@ -16,7 +16,7 @@ use std::path::Path;
 pub enum Format {
     /// Source excerpts with labels and help (the default on a terminal)
     Human,
-    /// One line per finding: `path:line:col: CODE message`
+    /// One line per finding: `path:line:col: severity[CODE] message`
     Concise,
     /// One JSON document (format version 1)
     Json,
@@ -169,11 +169,11 @@ impl<'w> Renderer<'w> {
                     }
                 }
                 if !self.options.quiet {
-                    writeln!(out, "{}", summary(&self.tally))?;
+                    writeln!(out, "{}", summary(&self.tally, errors.len()))?;
                 }
             }
-            Format::Github => {}
-            Format::Json => json::render(&mut self.json, &self.tally, out)?,
+            Format::Github => github::unreadable(errors, out)?,
+            Format::Json => json::render(&mut self.json, &self.tally, errors, out)?,
             Format::Sarif => self.sarif.render(errors, out)?,
         }
         Ok(self.tally)
@@ -202,7 +202,7 @@ fn repo_path(path: &str) -> String {
 }
 
 /// The closing line of the text formats: `Found 2 errors and 1 warning in 3 files (1 skipped).`
-fn summary(tally: &Tally) -> String {
+fn summary(tally: &Tally, unreadable: usize) -> String {
     let (errors, warnings) = (tally.errors, tally.warnings);
     let files = tally.linted;
     let skipped = tally.skipped.len();
@@ -213,5 +213,10 @@ fn summary(tally: &Tally) -> String {
         format!("Found {} and {}", plural(errors, "error"), plural(warnings, "warning"))
     };
     let skipped = if skipped > 0 { format!(" ({skipped} skipped; --verbose lists them)") } else { String::new() };
-    format!("{found} in {}{skipped}.", plural(files, "file"))
+    let unreadable = match unreadable {
+        0 => String::new(),
+        1 => " 1 path could not be read.".to_string(),
+        n => format!(" {n} paths could not be read."),
+    };
+    format!("{found} in {}{skipped}.{unreadable}", plural(files, "file"))
 }

@@ -2,6 +2,7 @@
 //! its doc comment is its documentation (`grantlint rule CODE`).
 
 pub mod aws;
+pub mod file;
 pub mod iac;
 pub mod live;
 pub mod oci;
@@ -103,6 +104,8 @@ pub enum Check {
     AwsPolicy(fn(&AwsPolicy, &mut Context)),
     /// Reported by the suppression machinery about suppressions themselves.
     Suppression,
+    /// Reported by the driver about a file named on the command line that is not a policy.
+    File,
     /// Runs on a live audit's snapshot (`syntax::snapshot`).
     Live(fn(&crate::syntax::snapshot::Live, &mut Context)),
     /// Runs on what a Terraform or CloudFormation template holds besides its policies.
@@ -168,6 +171,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &live::aws_account_drift::RULE, check: Check::Live(live::aws_account_drift::check) },
     Rule { meta: &suppression::unused_suppression::RULE, check: Check::Suppression },
     Rule { meta: &suppression::suppression_without_reason::RULE, check: Check::Suppression },
+    Rule { meta: &file::not_a_policy::RULE, check: Check::File },
 ];
 
 /// A parser's error as a finding of `rule` (the syntax rule of its language).

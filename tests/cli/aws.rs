@@ -12,7 +12,7 @@ fn check(path: &str, extra: &[&str]) -> Run {
 
 /// The codes in a concise run's findings, one per finding.
 fn codes(run: &Run) -> Vec<&str> {
-    run.stdout.lines().filter_map(|l| l.split(": ").nth(1)?.split(' ').next()).collect()
+    run.stdout.lines().filter_map(crate::support::finding_code).collect()
 }
 
 fn fired(run: &Run, code: &str) -> bool {
@@ -88,7 +88,7 @@ fn digiusher_current_grant_verdicts() {
 
     let core = format!("{SHARED}/digiusher-iac/aws-core-permissions.json");
     let plain = check(&core, &[]);
-    assert!(plain.stdout.contains("AWS002 `compute-optimizer:UpdateEnrollmentStatus`"), "{plain}");
+    assert!(plain.stdout.contains("error[AWS002] `compute-optimizer:UpdateEnrollmentStatus`"), "{plain}");
     let profiled = check(&core, &["--profile", "digiusher"]);
     assert!(!fired(&profiled, "AWS002"), "the profile accepts the Compute Optimizer opt-in:\n{profiled}");
     for unknown in [
@@ -178,10 +178,10 @@ fn other_json_is_skipped_as_not_a_policy() {
 fn kind_override() {
     let trust = format!("{SHARED}/digiusher-iac/aws-trust-policy.json");
     let as_identity = check(&trust, &["--kind", "identity"]);
-    assert!(as_identity.stdout.contains("AWS001 an identity policy cannot name a principal"), "{as_identity}");
+    assert!(as_identity.stdout.contains("error[AWS001] an identity policy cannot name a principal"), "{as_identity}");
     let identity = "fixtures/aws/AWS002/good-read-only.json";
     let as_trust = check(identity, &["--kind", "trust"]);
-    assert!(as_trust.stdout.contains("AWS001 a trust policy has no `Resource`"), "{as_trust}");
+    assert!(as_trust.stdout.contains("error[AWS001] a trust policy has no `Resource`"), "{as_trust}");
     let as_resource = check(identity, &["--kind", "resource"]);
     assert!(as_resource.stdout.contains("no `Principal`, which resource policies need"), "{as_resource}");
     insta::assert_snapshot!("kind-override", format!("{as_identity}\n{as_trust}\n{as_resource}"));
@@ -258,7 +258,7 @@ fn bad_input_is_a_positioned_finding() {
     for (name, text) in &cases {
         let run = grantlint_with_stdin(&["check", "--format", "concise", "--kind", "identity", "-"], Some(text));
         assert_eq!(run.code, 1, "{name}:\n{run}");
-        assert!(run.stdout.lines().any(|l| l.starts_with("-:") && l.contains(" AWS001 ")), "{name}:\n{run}");
+        assert!(run.stdout.lines().any(|l| l.starts_with("-:") && l.contains(" error[AWS001] ")), "{name}:\n{run}");
         all.push_str(&format!("## {name}\n{run}\n"));
     }
     insta::assert_snapshot!("bad-input", all);
@@ -303,7 +303,7 @@ fn managed_policies_attached_by_arn_are_judged_by_content() {
     .unwrap();
     let path = template.to_string_lossy();
     let run = check(&path, &[]);
-    let iac003: Vec<&str> = run.stdout.lines().filter(|l| l.contains(": IAC003 ")).collect();
+    let iac003: Vec<&str> = run.stdout.lines().filter(|l| l.contains("[IAC003] ")).collect();
     assert_eq!(iac003.len(), 2, "CloudWatch and S3, not the budget reads:\n{run}");
     let cloudwatch = iac003.iter().find(|l| l.contains("`CloudWatchReadOnlyAccess`")).expect("CloudWatch is named");
     // `cloudwatch:Get*` includes GetSpaceCredentials (temporary AWS credentials), named first.
@@ -334,7 +334,7 @@ fn live_managed_policy_without_a_document_is_judged_from_the_table() {
     let path = dir.join("acme.snapshot.json");
     fs::write(&path, snapshot).unwrap();
     let run = check(&path.to_string_lossy(), &["--profile", "digiusher"]);
-    let live011: Vec<&str> = run.stdout.lines().filter(|l| l.contains(": LIVE011 ")).collect();
+    let live011: Vec<&str> = run.stdout.lines().filter(|l| l.contains("[LIVE011] ")).collect();
     let [finding] = live011.as_slice() else { panic!("one LIVE011:\n{run}") };
     for part in [
         "`CloudWatchReadOnlyAccess`",

@@ -55,7 +55,7 @@ fn rules_can_be_turned_off_and_files_ignored() {
     ]);
     let run = grantlint_in(dir.path(), &["check", "--format", "concise", "."]);
     insta::assert_snapshot!(run.to_string());
-    assert!(!run.stdout.contains("OCI008") && !run.stdout.contains(": OCI002"), "{run}");
+    assert!(!run.stdout.contains("OCI008") && !run.stdout.contains("[OCI002]"), "{run}");
     assert!(run.stdout.contains("GL001"), "the unused OCI010 ignore is reported:\n{run}");
 }
 
@@ -114,7 +114,7 @@ fn suppression_comments() {
         lines.iter().any(|l| l.contains(":9:") && l.contains("OCI002")),
         "a malformed directive suppresses nothing:\n{run}"
     );
-    for expected in [":4:1: GL002", ":6:21: GL001", ":6:29: GL001", ":8:1: GL001"] {
+    for expected in [":4:1: warning[GL002]", ":6:21: warning[GL001]", ":6:29: warning[GL001]", ":8:1: warning[GL001]"] {
         assert!(run.stdout.contains(expected), "{expected}\n{run}");
     }
     assert!(!run.stdout.contains("OCI010"), "file-wide ignore:\n{run}");
@@ -138,19 +138,19 @@ fn statement_scoped_ignores_for_json() {
 }
 "#;
     let config = r#"
-[[lint.ignore]]
+[[lint.per-statement-ignores]]
 path = "iam/*.json"
 sid = "BreakGlass"
 rules = ["AWS002"]
 reason = "break-glass role, approved in SEC-123"
 
-[[lint.ignore]]
+[[lint.per-statement-ignores]]
 path = "iam/vendor.json"
 action = "EC2:stopinstances"
 rules = ["aws-grant-not-read-only"]
 reason = "the vendor's scheduler stops instances"
 
-[[lint.ignore]]
+[[lint.per-statement-ignores]]
 path = "iam/vendor.json"
 sid = "Gone"
 rules = ["AWS002"]
@@ -162,5 +162,60 @@ reason = "statement removed in SEC-200"
     assert!(!run.stdout.contains("TerminateInstances"), "the BreakGlass statement is ignored:\n{run}");
     assert!(!run.stdout.contains("`ec2:StopInstances`"), "the action is ignored:\n{run}");
     assert!(run.stdout.contains("`ec2:RebootInstances`"), "the other action still fails:\n{run}");
-    assert!(run.stdout.contains(":1:1: GL001"), "the ignore for a missing Sid is unused:\n{run}");
+    assert!(run.stdout.contains(":1:1: warning[GL001]"), "the ignore for a missing Sid is unused:\n{run}");
+}
+
+/// Rule selection as in ruff: `--select`, `--extend-select`, `--ignore` and the same keys in the
+/// file, by code, prefix or name; the command line builds on the file.
+#[test]
+fn rules_are_selected_as_in_ruff() {
+    let policy = "Allow group vendor to manage buckets in tenancy\nAllow group vendor to read objects in tenancy\nAllow group vendor to read widgets in tenancy\n";
+    let dir = project(&[("vendor.policy", policy)]);
+    let codes = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--format", "concise", "--quiet"];
+        all.extend(args);
+        all.push("vendor.policy");
+        let run = grantlint_in(dir.path(), &all);
+        assert!(run.code == 0 || run.code == 1, "{run}");
+        let mut codes: Vec<String> = run
+            .stdout
+            .lines()
+            .filter_map(|l| l.split_once('[').and_then(|(_, rest)| rest.split_once(']')).map(|(c, _)| c.to_string()))
+            .collect();
+        codes.dedup();
+        codes
+    };
+    assert_eq!(codes(&[]), ["OCI002", "OCI008", "OCI010"]);
+    assert_eq!(codes(&["--select", "OCI002"]), ["OCI002"]);
+    assert_eq!(codes(&["--select", "OCI00", "--ignore", "oci-data-read"]), ["OCI002"]);
+    assert_eq!(codes(&["--select", "OCI002", "--extend-select", "OCI010"]), ["OCI002", "OCI010"]);
+    assert_eq!(codes(&["--ignore", "OCI002,OCI010"]), ["OCI008"]);
+    assert_eq!(codes(&["--ignore", "OCI", "--select", "OCI008"]), ["OCI008"], "the more specific entry wins");
+
+    fs::write(dir.path().join(".grantlint.toml"), "[lint]\nselect = [\"OCI0\"]\nignore = [\"OCI010\"]\n")
+        .expect("written");
+    assert_eq!(codes(&[]), ["OCI002", "OCI008"]);
+    assert_eq!(codes(&["--extend-select", "oci-unknown-resource-type"]), ["OCI002", "OCI008", "OCI010"]);
+    assert_eq!(codes(&["--select", "ALL", "--ignore", "OCI002"]), ["OCI008", "OCI010"]);
+
+    let unknown = grantlint_in(dir.path(), &["check", "--select", "OCX", "vendor.policy"]);
+    assert_eq!(unknown.code, 2, "{unknown}");
+    assert_eq!(unknown.stderr, "grantlint: the command line: `OCX` is not a rule code, prefix or name\n");
+}
+
+/// `[[lint.ignore]]` (statement ignores) was renamed `[[lint.per-statement-ignores]]` when
+/// `ignore` became ruff's rule list; the old form still works, with a warning naming the new key.
+#[test]
+fn the_old_statement_ignore_key_still_works_with_a_warning() {
+    let config = "[[lint.ignore]]\npath = \"vendor.policy\"\nsid = \"Gone\"\nrules = [\"AWS002\"]\nreason = \"r\"\n";
+    let dir =
+        project(&[(".grantlint.toml", config), ("vendor.policy", "Allow group vendor to read metrics in tenancy\n")]);
+    let run = grantlint_in(dir.path(), &["check", "--format", "concise", "vendor.policy"]);
+    assert!(
+        run.stderr.contains(
+            "grantlint: warning: .grantlint.toml: `[[lint.ignore]]` is now `[[lint.per-statement-ignores]]`; rename it"
+        ),
+        "{run}"
+    );
+    assert!(run.stdout.contains(":1:1: warning[GL001]"), "the entry is still applied (and unused here):\n{run}");
 }

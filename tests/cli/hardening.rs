@@ -180,7 +180,7 @@ fn lint_checked(dir: &Path, path: &str, bytes: &[u8], profile: Option<&Profile>,
             Err(_) => {
                 let file = dir.join(if path == "-" { "stdin" } else { path });
                 std::fs::write(&file, bytes).expect("a writable temporary directory");
-                lint::run(&[Input { path: file, explicit: true }], &options)
+                lint::run(&[Input::file(file, true)], &options)
             }
         };
         let mut bad = Vec::new();

@@ -191,7 +191,7 @@ fn bad_templates_are_positioned_or_skipped() {
         let run = grantlint(&["check", "--format", "concise", "--verbose", dir]);
         assert_eq!(run.code, 1, "{run}");
         assert!(run.stderr.is_empty(), "{run}");
-        assert!(run.stdout.contains(": IAC001 "), "{run}");
+        assert!(run.stdout.contains(": error[IAC001] "), "{run}");
     }
     let run = grantlint(&["check", "--format", "concise", "--verbose", "fixtures/iac/cloudformation/bad"]);
     for skipped in [
@@ -206,7 +206,7 @@ fn bad_templates_are_positioned_or_skipped() {
     fs::write(&bad, b"resource \"oci_identity_policy\" \"p\" {\n  name = \"caf\xe9\"\n}\n").expect("writable");
     let run = grantlint(&["check", "--format", "concise", &bad.to_string_lossy()]);
     assert_eq!(run.code, 1, "{run}");
-    assert!(run.stdout.contains(":2:14: IAC001 the template is not UTF-8 text"), "{run}");
+    assert!(run.stdout.contains(":2:14: error[IAC001] the template is not UTF-8 text"), "{run}");
 }
 
 /// A CloudFormation template on standard input is known by its content.
@@ -216,7 +216,7 @@ fn templates_from_standard_input() {
         fs::read_to_string(repo_root().join("fixtures/iac/cloudformation/intrinsics/stack.yaml")).expect("the fixture");
     let run = grantlint_with_stdin(&["check", "--format", "concise", "-"], Some(&template));
     assert_eq!(run.code, 1, "{run}");
-    assert!(run.stdout.contains("-:52:106: AWS002"), "{run}");
+    assert!(run.stdout.contains("-:52:106: error[AWS002]"), "{run}");
 }
 
 /// The template rules are listed and documented like the others.

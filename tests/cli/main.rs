@@ -1,5 +1,6 @@
 //! grantlint's integration tests: the binary run as a user runs it, output snapshotted with insta.
 
+mod action;
 mod architecture;
 #[cfg(feature = "audit-aws")]
 mod audit_aws;
@@ -9,8 +10,11 @@ mod config;
 mod formats;
 mod hardening;
 mod iac;
+mod named;
 mod oci;
 mod oci_corpus;
 mod precommit;
+mod profile_show;
+mod readme;
 mod support;
 mod vendors;

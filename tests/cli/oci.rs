@@ -130,7 +130,7 @@ fn standard_input() {
         &["check", "--format", "concise", "-"],
         Some(r#"["Allow any-user to read buckets in tenancy"]"#),
     );
-    assert!(json.stdout.contains("-:1:9: OCI007"), "{json}");
+    assert!(json.stdout.contains("-:1:9: error[OCI007]"), "{json}");
 }
 
 #[test]
@@ -178,7 +178,7 @@ fn profile_show_prints_pasteable_policies() {
     let mut args = vec!["check", "--format", "concise", "--profile", "digiusher"];
     args.extend(oci.iter().map(String::as_str));
     let check = grantlint(&args);
-    let codes: Vec<&str> = check.stdout.lines().filter_map(|l| l.split(": ").nth(1)?.split(' ').next()).collect();
+    let codes: Vec<&str> = check.stdout.lines().filter_map(crate::support::finding_code).collect();
     assert_eq!(codes, ["OCI008"], "only `read all-resources` is worth a warning:\n{check}");
     let aws: Vec<String> = files
         .iter()

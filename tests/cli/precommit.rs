@@ -1,8 +1,11 @@
-//! The pre-commit hook, run by pre-commit itself: a throwaway git repository uses this
-//! repository's `.pre-commit-hooks.yaml` at HEAD, and a bad commit is refused while a good one
-//! goes through. pre-commit builds grantlint with `cargo install` the way it would for a user.
+//! The pre-commit hook, run by pre-commit itself: a throwaway git repository installs the README's
+//! pre-commit snippet (pointed at this repository's HEAD), and commits go through or are refused
+//! as a full `grantlint check` of that repository would decide. The hook obtains grantlint as it
+//! would for a user of a released version: this build, packed as a release and served from a
+//! file:// URL. With `GRANTLINT_HOOK_FROM_SOURCE=1` (CI sets it) no release is served and the hook
+//! builds grantlint with cargo, as for an unreleased revision.
 
-use crate::support::repo_root;
+use crate::support::{grantlint_in, repo_root};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -25,8 +28,26 @@ fn git(dir: &Path, args: &[&str]) -> std::process::Output {
         ])
         .args(args)
         .current_dir(dir)
+        // No network in tests: releases come from a local directory.
+        .env("GRANTLINT_RELEASES", format!("file://{}", cache().join("releases").display()))
+        // A fresh pre-commit home each run, so that the first commit is a first install; cargo's
+        // build directory is kept, so that building from source costs the full build only once.
+        .env("PRE_COMMIT_HOME", pre_commit_home(dir))
+        .env("CARGO_TARGET_DIR", cache().join("build"))
+        .env_remove("GRANTLINT_BIN")
+        .env_remove("GRANTLINT_CACHE")
         .output()
         .expect("git runs")
+}
+
+fn cache() -> PathBuf {
+    repo_root().join("target/pre-commit")
+}
+
+/// pre-commit's own cache (its clone of the hook repository) for the repository in `work`:
+/// beside it in the test's temporary directory, so new for each run of the test.
+fn pre_commit_home(work: &Path) -> PathBuf {
+    work.parent().unwrap_or(work).join("pre-commit-home")
 }
 
 fn head_commit(repo: &Path) -> String {
@@ -35,52 +56,111 @@ fn head_commit(repo: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// The README's `.pre-commit-config.yaml` block.
+pub fn readme_snippet() -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+    let section = readme.split("\n## pre-commit\n").nth(1).expect("a pre-commit section");
+    let block = section.split("```yaml\n").nth(1).and_then(|b| b.split("```").next()).expect("a yaml block");
+    block.to_string()
+}
+
+const CONFIG: &str = r#"[lint]
+profile = "digiusher"
+fail-on = "warning"
+
+[[lint.accept]]
+rule = "OCI008"
+statement = "Allow group digiusher-finops-group to read all-resources in tenancy"
+reason = "resource discovery, reviewed in SEC-7"
+"#;
+
+fn commit(work: &Path, message: &str) -> (bool, String) {
+    let out = git(work, &["commit", "-q", "-m", message]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
 #[test]
-fn hook_refuses_a_bad_commit_and_accepts_a_good_one() {
+fn hook_gives_the_verdict_of_a_full_run() {
+    let snippet = readme_snippet();
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(snippet.contains("  - repo: https://github.com/grantlint/grantlint\n"), "{snippet}");
+    assert!(snippet.contains(&format!("    rev: v{version}\n")), "the README pins this version:\n{snippet}");
     let Some(pre_commit) = pre_commit() else {
         eprintln!("skipped: pre-commit not installed; scripts/test.sh installs it and sets GRANTLINT_PYTHON");
         return;
     };
     let root = repo_root();
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let work = dir.path();
+    let work = &dir.path().join("repo");
+    std::fs::create_dir(work).expect("created");
     assert!(git(work, &["init", "-q", "-b", "main"]).status.success());
-    let config = format!(
-        "repos:\n  - repo: {}\n    rev: {}\n    hooks:\n      - id: grantlint\n",
-        root.display(),
-        head_commit(root)
-    );
+    // Exactly the README's snippet, pointed at this repository's HEAD.
+    let config = snippet
+        .replace("https://github.com/grantlint/grantlint", &root.display().to_string())
+        .replace(&format!("rev: v{version}"), &format!("rev: {}", head_commit(root)));
     std::fs::write(work.join(".pre-commit-config.yaml"), config).expect("written");
-    // Reused between runs on one machine, so only the first run pays for the build.
-    let cache = root.join("target/pre-commit");
-    let run_pre_commit = |args: &[&str]| {
-        Command::new(&pre_commit)
-            .args(args)
-            .current_dir(work)
-            .env("PRE_COMMIT_HOME", cache.join("home"))
-            .env("CARGO_TARGET_DIR", cache.join("build"))
-            .output()
-            .expect("pre-commit runs")
-    };
-    let install = run_pre_commit(&["install"]);
+    let install = Command::new(&pre_commit)
+        .args(["install"])
+        .current_dir(work)
+        .env("PRE_COMMIT_HOME", pre_commit_home(work))
+        .output()
+        .expect("pre-commit runs");
     assert!(install.status.success(), "{}", String::from_utf8_lossy(&install.stderr));
 
-    std::fs::write(work.join("vendor.policy"), "Allow group vendor to manage all-resources in tenancy\n")
+    // DigiUsher's four OCI policies, a note that starts like a statement, and a package.json.
+    let policies = work.join("oci");
+    std::fs::create_dir(&policies).expect("created");
+    for name in crate::support::sorted_entries(&root.join("examples/digiusher/oci")) {
+        if name.ends_with(".policy") {
+            std::fs::copy(root.join("examples/digiusher/oci").join(&name), policies.join(&name)).expect("copied");
+        }
+    }
+    std::fs::write(work.join("notes.txt"), "Allow me to explain why the vendor needs these grants.\n")
         .expect("written");
     std::fs::write(work.join("package.json"), "{\"name\": \"not a policy\"}\n").expect("written");
     assert!(git(work, &["add", "."]).status.success());
-    // The first commit installs the hook: pre-commit builds grantlint in release mode.
+    // The first commit installs the hook: pre-commit clones the hook and obtains grantlint.
+    let releases = cache().join("releases");
+    let _ = std::fs::remove_dir_all(&releases);
+    let from_source = std::env::var_os("GRANTLINT_HOOK_FROM_SOURCE").is_some_and(|v| v == "1");
+    match crate::action::platform().filter(|_| !from_source) {
+        Some(target) => drop(crate::action::release(&releases, target)),
+        None => eprintln!("pre-commit: no release served; the hook builds grantlint from source"),
+    }
     let started = std::time::Instant::now();
-    let refused = git(work, &["commit", "-q", "-m", "grant the vendor everything"]);
-    eprintln!("pre-commit: first run (hook install and check) took {} s", started.elapsed().as_secs());
-    let output = String::from_utf8_lossy(&refused.stdout).into_owned() + &String::from_utf8_lossy(&refused.stderr);
-    assert!(!refused.status.success(), "the commit must be refused:\n{output}");
-    assert!(output.contains("vendor.policy:1:23: OCI002"), "{output}");
-
-    std::fs::write(work.join("vendor.policy"), "Allow group vendor to read metrics in tenancy\n").expect("written");
-    assert!(git(work, &["add", "."]).status.success());
-    let accepted = git(work, &["commit", "-q", "-m", "read-only grant"]);
-    let output = String::from_utf8_lossy(&accepted.stdout).into_owned() + &String::from_utf8_lossy(&accepted.stderr);
-    assert!(accepted.status.success(), "the commit must go through:\n{output}");
+    let (ok, output) = commit(work, "DigiUsher onboarding");
+    let how = if releases.exists() { "a release download" } else { "a build from source" };
+    eprintln!("pre-commit: first run (hook install by {how}, and the check) took {} s", started.elapsed().as_secs());
+    assert!(ok, "DigiUsher's policies and a note pass:\n{output}");
     assert!(output.contains("grantlint") && output.contains("Passed"), "{output}");
+
+    // The project fails on warnings, with DigiUsher's resource discovery accepted; so OCI009, a
+    // warning, decides the verdict.
+    std::fs::write(work.join(".grantlint.toml"), CONFIG).expect("written");
+    // One policy file changes. Checked alone it would miss the other files' statements (OCI009);
+    // the hook judges it with all of them, as a full run does.
+    let changed = policies.join("digiusher-metrics-access.policy");
+    let text = std::fs::read_to_string(&changed).expect("read");
+    std::fs::write(&changed, format!("# reviewed in SEC-7\n{text}")).expect("written");
+    let alone = grantlint_in(work, &["check", "--format", "concise", "oci/digiusher-metrics-access.policy"]);
+    assert_eq!(alone.code, 1, "{alone}");
+    assert!(alone.stdout.contains("warning[OCI009]"), "checked alone, the others' statements are missing:\n{alone}");
+    let full = grantlint_in(work, &["check", "--format", "concise"]);
+    assert_eq!(full.code, 0, "{full}");
+    assert!(git(work, &["add", "."]).status.success());
+    let (ok, output) = commit(work, "review note");
+    assert!(ok, "the same verdict as the full run:\n{output}");
+    assert!(!output.contains("OCI009"), "{output}");
+
+    // A grant beyond read-only is refused, wherever it is.
+    std::fs::write(
+        work.join("oci/extra.policy"),
+        "Allow group digiusher-finops-group to manage all-resources in tenancy\n",
+    )
+    .expect("written");
+    assert!(git(work, &["add", "."]).status.success());
+    let (ok, output) = commit(work, "grant the vendor everything");
+    assert!(!ok, "the commit must be refused:\n{output}");
+    assert!(output.contains("oci/extra.policy:1:39: error[OCI002]"), "{output}");
 }

@@ -71,12 +71,7 @@ fn run_of(output: std::process::Output) -> Run {
 
 /// The rule codes of concise output, sorted, with repeats.
 pub fn codes(run: &Run) -> Vec<String> {
-    let mut codes: Vec<String> = run
-        .stdout
-        .lines()
-        .filter_map(|line| line.split(": ").nth(1).and_then(|rest| rest.split(' ').next()))
-        .map(str::to_string)
-        .collect();
+    let mut codes: Vec<String> = run.stdout.lines().filter_map(finding_code).map(str::to_string).collect();
     codes.sort();
     codes
 }
@@ -155,6 +150,14 @@ pub fn sorted_entries(dir: &Path) -> Vec<String> {
     names
 }
 
+/// The rule code of a concise-format finding line (`path:1:2: error[CODE] message`).
+pub fn finding_code(line: &str) -> Option<&str> {
+    let (_, rest) = line.split_once(": ")?;
+    let (severity, rest) = rest.split_once('[')?;
+    matches!(severity, "error" | "warning").then_some(())?;
+    rest.split_once("] ").map(|(code, _)| code)
+}
+
 /// The number of errors a text-format run's summary line reports.
 pub fn summary_errors(run: &Run) -> usize {
     let summary = run.stdout.lines().rev().find(|l| l.starts_with("Found ") || l.starts_with("No findings"));
@@ -184,7 +187,7 @@ pub fn check_rule_fixtures(family: &str, rules: usize, snapshot: impl Fn(&str, &
                 args.extend(["--profile", "digiusher"]);
             }
             let run = grantlint(&args);
-            let fired = run.stdout.lines().any(|line| line.contains(&format!(": {code} ")));
+            let fired = run.stdout.lines().any(|line| line.contains(&format!("[{code}] ")));
             if fixture.starts_with("bad-") {
                 assert!(fired, "{path} should draw {code}:\n{run}");
             } else {

@@ -19,7 +19,9 @@ declare_rule! {
     /// The rule only speaks when the checked policies mention the profile's group at all, and
     /// points at the first statement that does. Check all of a vendor's policy files in one run:
     /// a run over one file of a grant split across several reports the other files' statements
-    /// as missing.
+    /// as missing. The pre-commit hook therefore does not pass the staged files: it runs
+    /// `grantlint check` over the repository as CI does (the configuration's `include` says where
+    /// policies live), so a commit that changes one policy file is judged with all the others.
     ///
     /// Needs a profile; without one this rule is quiet.
     pub static RULE = { code: "OCI009", name: "oci-missing-grant", severity: Warning };

@@ -31,10 +31,18 @@ fn starts_statement(line: &str) -> bool {
     STATEMENT_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
+/// The words that can follow a statement keyword: a subject, or what a Define names.
+const SECOND_WORDS: [&str; 8] =
+    ["group", "dynamic-group", "service", "any-user", "any-group", "resource", "tenancy", "compartment"];
+
 /// Whether a text file looks like OCI statements: its first line that is not blank or a `#`
-/// comment starts with a statement keyword.
+/// comment starts with a statement keyword followed by a subject (or what a Define names), so
+/// that prose such as "Allow me to explain" is not read as a policy.
 pub fn sniff_text(text: &str) -> bool {
-    text.lines().map(str::trim_start).find(|l| !l.is_empty() && !l.starts_with('#')).is_some_and(starts_statement)
+    let mut lines = text.lines().map(str::trim_start).skip_while(|l| l.is_empty() || l.starts_with('#'));
+    let Some(first) = lines.next().filter(|l| starts_statement(l)) else { return false };
+    let second = first.split_whitespace().nth(1).or_else(|| lines.next().and_then(|l| l.split_whitespace().next()));
+    second.is_some_and(|w| SECOND_WORDS.iter().any(|s| w.eq_ignore_ascii_case(s)))
 }
 
 /// Reads grantlint's text format: one statement per line, continued on following lines that do

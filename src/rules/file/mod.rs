@@ -1,0 +1,3 @@
+//! Rules about the files themselves, before any policy is read.
+
+pub mod not_a_policy;
