@@ -184,7 +184,7 @@ impl Config {
             None => Ok(Config { root: cwd.to_path_buf(), ..Config::default() }),
             Some((path, shown)) => {
                 let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("{}: {}", shown.display(), crate::input::describe(&e)))?;
+                    .map_err(|e| format!("{}: {}", shown.display(), crate::text::io_error(&e)))?;
                 let root = path.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
                 Config::parse(&text, &shown, root)
             }

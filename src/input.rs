@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::source::SourceFile;
+use crate::text::io_error;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -76,7 +77,7 @@ pub fn gather(paths: &[String], config: &Config, force_exclude: bool, stdin_name
         let meta = match std::fs::metadata(root) {
             Ok(meta) => meta,
             Err(e) => {
-                inputs.push(Input::unreadable(root.to_path_buf(), describe(&e)));
+                inputs.push(Input::unreadable(root.to_path_buf(), io_error(&e)));
                 continue;
             }
         };
@@ -132,29 +133,11 @@ fn walk_error(error: &ignore::Error, root: &Path) -> (PathBuf, String) {
                 error = err;
             }
             ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error = err,
-            ignore::Error::Io(e) => return (path, describe(e)),
+            ignore::Error::Io(e) => return (path, io_error(e)),
             ignore::Error::Loop { child, .. } => {
                 return (child.clone(), "a symbolic link loops back to its parent".into());
             }
             other => return (path, other.to_string()),
-        }
-    }
-}
-
-/// An I/O error as a plain sentence: no `(os error 2)`, no Rust names.
-pub fn describe(error: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    match error.kind() {
-        K::NotFound => "no such file or directory".into(),
-        K::PermissionDenied => "permission denied".into(),
-        K::IsADirectory => "is a directory".into(),
-        K::NotADirectory => "a part of the path is not a directory".into(),
-        K::InvalidFilename => "the file name is too long or not valid".into(),
-        _ => {
-            let text = error.to_string();
-            let text = text.split(" (os error").next().unwrap_or(&text);
-            let mut chars = text.chars();
-            chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
         }
     }
 }
@@ -170,10 +153,10 @@ pub fn load(input: &Input) -> Result<Loaded, String> {
     }
     let bytes = if input.path.as_os_str() == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("standard input: {}", describe(&e)))?;
+        std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("standard input: {}", io_error(&e)))?;
         buf
     } else {
-        std::fs::read(&input.path).map_err(|e| format!("{display}: {}", describe(&e)))?
+        std::fs::read(&input.path).map_err(|e| format!("{display}: {}", io_error(&e)))?
     };
     Ok(match String::from_utf8(bytes) {
         Ok(text) => Loaded::Text(SourceFile::new(display, text)),
@@ -183,17 +166,4 @@ pub fn load(input: &Input) -> Result<Loaded, String> {
             Loaded::NotText { source: SourceFile::new(display, text), offset }
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn io_errors_read_as_sentences() {
-        let missing = std::fs::read("/nonexistent/grantlint/file").unwrap_err();
-        assert_eq!(describe(&missing), "no such file or directory");
-        let other = std::io::Error::other("Something Odd (os error 99)");
-        assert_eq!(describe(&other), "something Odd");
-    }
 }

@@ -109,7 +109,7 @@ impl Profile {
             ));
         }
         let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read profile {name_or_path}: {}", crate::input::describe(&e)))?;
+            .map_err(|e| format!("cannot read profile {name_or_path}: {}", crate::text::io_error(&e)))?;
         Profile::parse(&text, name_or_path)
     }
 

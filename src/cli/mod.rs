@@ -82,8 +82,7 @@ pub fn run() -> ExitCode {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(exit::CLEAN),
         Err(e) => {
             // Our own messages are `Other`; a system error reads as a sentence, not "(os error 2)".
-            let message =
-                if e.kind() == std::io::ErrorKind::Other { e.to_string() } else { crate::input::describe(&e) };
+            let message = if e.kind() == std::io::ErrorKind::Other { e.to_string() } else { crate::text::io_error(&e) };
             eprintln!("grantlint: {message}");
             ExitCode::from(exit::ERROR)
         }

@@ -187,7 +187,7 @@ fn file_name(name: &str) -> String {
 }
 
 fn write_file(path: &Path, text: &str) -> io::Result<()> {
-    let fail = |e: io::Error| usage_error(format!("{}: {}", path.display(), crate::input::describe(&e)));
+    let fail = |e: io::Error| usage_error(format!("{}: {}", path.display(), crate::text::io_error(&e)));
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(fail)?;
     }

@@ -161,7 +161,7 @@ fn standard_input_takes_a_name() {
     let root = crate::support::repo_root();
     let terraform = fs::read_to_string(root.join("fixtures/iac/terraform/unresolved/main.tf")).expect("fixture");
     let cloudformation =
-        fs::read_to_string(root.join("fixtures/iac/cloudformation/unresolved/stack.yaml")).expect("fixture");
+        fs::read_to_string(root.join("fixtures/iac/cloudformation/intrinsics/stack.yaml")).expect("fixture");
     let dir = project(&[("grantlint.toml", "[lint.per-file-ignores]\n\"policies/*.policy\" = [\"OCI008\"]\n")]);
     // Terraform is only known by its name; findings carry the name.
     let tf = with_stdin(dir.path(), &["check", "--format", "concise", "--stdin-filename", "infra/main.tf"], &terraform);
@@ -178,7 +178,7 @@ fn standard_input_takes_a_name() {
         &["check", "--format", "concise", "--stdin-filename", "stack.yaml", "-"],
         &cloudformation,
     );
-    assert!(cfn.stdout.contains("stack.yaml:23:33: error[AWS009]"), "{cfn}");
+    assert!(cfn.stdout.contains("stack.yaml:52:106: error[AWS002]"), "{cfn}");
     // OCI text, with the configuration's per-file settings matched against the name.
     let oci = "Allow group vendor to read objects in tenancy\nAllow group vendor to use buckets in tenancy\n";
     let named = with_stdin(dir.path(), &["check", "--format", "concise", "--stdin-filename", "policies/a.policy"], oci);

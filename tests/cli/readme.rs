@@ -24,11 +24,17 @@ fn first_screen_command_exits_as_stated() {
 }
 
 /// The bundled AWS onboarding is DigiUsher's grant as the profile describes it: nothing beyond
-/// read-only (no error); the warnings are about the vendor's own policy (actions the catalog does
-/// not know, reads that return data), as `tests/cli/aws.rs` details.
+/// read-only but one error, `cloudwatch:Get*`, whose expansion includes CloudWatch's
+/// `GetSpaceCredentials` reads (they return temporary AWS credentials); the warnings are about the
+/// vendor's own policy (actions the catalog does not know, reads that return data), as
+/// `tests/cli/aws.rs` details.
 #[test]
 fn bundled_aws_onboarding_is_within_the_profile() {
     let run = grantlint(&["check", "--format", "concise", "--profile", "digiusher", "examples/digiusher/aws"]);
-    assert_eq!(run.code, 0, "{run}");
-    assert!(run.stdout.contains("Found 0 errors and 14 warnings in 4 files."), "{run}");
+    assert_eq!(run.code, 1, "{run}");
+    let errors: Vec<&str> = run.stdout.lines().filter(|l| l.contains(": error[")).collect();
+    assert_eq!(errors.len(), 1, "{run}");
+    assert!(errors[0].contains("error[AWS006] `cloudwatch:Get*`"), "{run}");
+    assert!(errors[0].contains("cloudwatch:GetSpaceCredentials"), "{run}");
+    assert!(run.stdout.contains("Found 1 error and 15 warnings in 4 files."), "{run}");
 }
