@@ -136,9 +136,14 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
 
 /// Findings on a policy of roles only AWS services or the account itself can assume: not the
 /// vendor's grant, so they name the role and are warnings, unless the configuration's
-/// `internal-roles` says otherwise. A policy that does not parse stays an error.
+/// `internal-roles` says otherwise. A policy that does not parse stays an error. The trust rules
+/// judge how the vendor gets in (which principal, which ExternalId); such a role's trust policy
+/// lets no vendor in, which is what makes it internal, so they have nothing to say about it.
 fn for_audience(mut found: Vec<Diagnostic>, audience: &Audience, options: &Options) -> Vec<Diagnostic> {
     let Audience::Internal(who) = audience else { return found };
+    let about_the_vendor =
+        [trust_wrong_principal::RULE.code, trust_missing_external_id::RULE.code, trust_weak_external_id::RULE.code];
+    found.retain(|d| !about_the_vendor.contains(&d.rule.code));
     for diagnostic in &mut found {
         not_the_vendors(diagnostic, who, options);
     }
@@ -443,6 +448,13 @@ mod tests {
         let options = Options { config: Some(&config), ..Options::default() };
         let report = lint_source(SourceFile::new("stack.yaml", yaml), &options);
         assert!(report.diagnostics().all(|(_, d)| d.severity == Severity::Error));
+        // With a vendor profile, the Lambda's trust policy is still not judged as the vendor's:
+        // it trusts no vendor, and that is what makes the role internal.
+        let profile = crate::profile::Profile::load("digiusher").expect("the built-in profile");
+        let options = Options { profile: Some(&profile), ..Options::default() };
+        let report = lint_source(SourceFile::new("stack.yaml", yaml), &options);
+        let codes: Vec<&str> = report.diagnostics().map(|(_, d)| d.rule.code).collect();
+        assert_eq!(codes, ["AWS002"]);
     }
 
     #[test]

@@ -34,7 +34,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from loopback import serve_until_stdin_closes  # noqa: E402  (tests/loopback.py)
 from urllib.parse import parse_qs, parse_qsl, urlencode
 
 ERROR_CODES = {403: "AccessDenied", 429: "Throttling", 500: "ServiceFailure", 503: "ServiceUnavailable"}
@@ -243,12 +247,7 @@ def main():
     upstream, log_path, faults_path = sys.argv[1:4]
     with open(faults_path, encoding="utf-8") as f:
         state = State(upstream, log_path, json.load(f))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler(state))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
-    sys.stdin.read()
-    server.shutdown()
+    serve_until_stdin_closes(handler(state))
 
 
 if __name__ == "__main__":

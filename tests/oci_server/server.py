@@ -26,12 +26,16 @@ import json
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from loopback import serve_until_stdin_closes  # noqa: E402  (tests/loopback.py)
 
 API = "/20160918"
 GET_HEADERS = ["date", "(request-target)", "host"]
@@ -262,13 +266,7 @@ def main():
     with open(scenario_path) as f:
         scenario = json.load(f)
     state = State(scenario, log_path)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(state))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
-    # Runs until the test that started it closes our standard input (or dies).
-    sys.stdin.read()
-    server.shutdown()
+    serve_until_stdin_closes(handler_for(state))
 
 
 if __name__ == "__main__":
