@@ -15,6 +15,7 @@
 
 mod audience;
 pub mod cloudformation;
+pub mod pattern;
 pub mod terraform;
 mod text;
 mod value;
@@ -45,7 +46,8 @@ pub struct Template {
     /// Where placeholders stand for values grantlint could not work out.
     pub placeholders: Vec<Span>,
     /// Deploy-time inputs used in policies: where, which, and the shortest value the template
-    /// lets through (a parameter's `MinLength`, a variable's `length(…) >=` validation).
+    /// lets through (a parameter's `MinLength` or `AllowedPattern`, a variable's `length(…) >=`
+    /// validation).
     pub inputs: Vec<Input>,
     /// Values met while evaluating the policy being read, reported when the policy is handed out
     /// if a verdict depends on them ([`audience::decisive`]).
