@@ -113,6 +113,10 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
     let text = &file.source.text;
     let mut index = before;
     while let Some(diagnostic) = file.diagnostics.get_mut(index) {
+        if let Some((call, place)) = template.rendered_at(diagnostic.span) {
+            diagnostic.span = call;
+            diagnostic.message.push_str(&place);
+        }
         // Positions pass through two parsers and a map; whatever they say, a span stays in the text.
         diagnostic.span = within(text, diagnostic.span);
         if needs_the_value(diagnostic.rule.code) && template.touches_placeholder(diagnostic.span) {
