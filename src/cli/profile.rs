@@ -172,12 +172,11 @@ fn aws_template(profile: &Profile) -> io::Result<Value> {
             .push(json!({ "PolicyName": policy.name, "PolicyDocument": document(&policy.document, &policy.name)? }));
     }
     let role = format!("{}Role", profile.vendor.replace(|c: char| !c.is_ascii_alphanumeric(), ""));
-    let mut properties = json!({
-        "AssumeRolePolicyDocument": document(&aws.trust_policy(&profile.vendor), "trust policy")?,
-        "Policies": policies,
-    });
+    let mut properties = serde_json::Map::new();
+    properties.insert("AssumeRolePolicyDocument".into(), document(&aws.trust_policy(&profile.vendor), "trust policy")?);
+    properties.insert("Policies".into(), policies.into());
     if !aws.managed.is_empty() {
-        properties["ManagedPolicyArns"] = aws.managed.iter().map(|p| p.arn()).collect();
+        properties.insert("ManagedPolicyArns".into(), aws.managed.iter().map(|p| p.arn()).collect());
     }
     Ok(json!({
         "AWSTemplateFormatVersion": "2010-09-09",
