@@ -56,13 +56,24 @@ impl SpanMap {
             SpanMap::Table { starts, end: last } => {
                 let at = |i: usize| starts.get(i).copied().unwrap_or(*last);
                 let s = at(start);
-                // The end of a non-empty range is just past its last decoded byte's source.
-                let e = if end > start { starts.get(end).copied().unwrap_or(*last).max(at(end - 1) + 1) } else { s };
+                // The end of a non-empty range is just past its last decoded byte's source. The
+                // next byte's source counts only when it is in the same file as the last byte's.
+                let e = if end > start {
+                    let next = starts.get(end).copied().unwrap_or(*last);
+                    let same_file = (next >= ELSEWHERE) == (at(end - 1) >= ELSEWHERE);
+                    if same_file { next.max(at(end - 1) + 1) } else { at(end - 1) + 1 }
+                } else {
+                    s
+                };
                 Span::new(s, e.max(s))
             }
         }
     }
 }
+
+/// Offsets from here on stand for text in another file than the one linted (a template file a
+/// Terraform `templatefile(…)` call renders), past the end of any file grantlint reads.
+pub const ELSEWHERE: usize = usize::MAX / 4;
 
 #[cfg(test)]
 mod tests {
@@ -81,6 +92,9 @@ mod tests {
         assert_eq!(map.map(1, 2), Span::new(2, 4));
         assert_eq!(map.map(0, 3), Span::new(1, 5));
         assert_eq!(map.map(3, 3), Span::new(5, 5));
+        // A value from the linted file inside text from another: its end stays in the file.
+        let map = SpanMap::Table { starts: vec![ELSEWHERE, 7, 8, ELSEWHERE + 1], end: ELSEWHERE + 2 };
+        assert_eq!(map.map(1, 3), Span::new(7, 9));
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! `grantlint check -`, or written one policy per file (`--out DIR`).
 
 use super::{exit, usage_error};
+use crate::catalog::managed::ManagedPolicies;
 use crate::profile::{BUILTIN, PolicySpec, Profile};
+use crate::rules::Context;
+use crate::rules::aws::exposure::Exposure;
 use clap::{Subcommand, ValueEnum};
 use serde_json::{Value, json};
 use std::io::{self, Write};
@@ -102,6 +105,9 @@ fn show(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "\n# policy {} ({})", policy.name, policy.attach)?;
             writeln!(out, "{}", policy.document.trim_end())?;
         }
+        for line in managed_lines(profile) {
+            writeln!(out, "{line}")?;
+        }
         for pack in &aws.packs {
             let spec = &pack.spec;
             writeln!(out, "\n# optional pack {}: {} (policy {})", spec.name, spec.capability, spec.policy)?;
@@ -110,6 +116,24 @@ fn show(profile: &Profile, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The AWS-managed policies the profile expects, each with what it allows beyond metadata reads
+/// that the profile's exceptions do not accept, as `#` comments (the same judgement as IAC003).
+fn managed_lines(profile: &Profile) -> Vec<String> {
+    let Some(aws) = &profile.aws else { return Vec::new() };
+    let cx = Context::new(Some(profile), &[]);
+    let table = ManagedPolicies::get();
+    let mut lines = Vec::new();
+    for policy in &aws.managed {
+        lines.push(format!("\n# managed policy {} ({}, {})", policy.arn(), policy.version, table.label()));
+        let exposure = Exposure::of(&policy.allowed(cx.aws()), &cx);
+        lines.push(match exposure.describe() {
+            Some(what) => format!("# it allows {what}"),
+            None => "# it allows only metadata reads".to_string(),
+        });
+    }
+    lines
 }
 
 /// One OCI policy in grantlint's text format: a header, then each statement after the capability
@@ -148,16 +172,19 @@ fn aws_template(profile: &Profile) -> io::Result<Value> {
             .push(json!({ "PolicyName": policy.name, "PolicyDocument": document(&policy.document, &policy.name)? }));
     }
     let role = format!("{}Role", profile.vendor.replace(|c: char| !c.is_ascii_alphanumeric(), ""));
+    let mut properties = serde_json::Map::new();
+    properties.insert("AssumeRolePolicyDocument".into(), document(&aws.trust_policy(&profile.vendor), "trust policy")?);
+    properties.insert("Policies".into(), policies.into());
+    if !aws.managed.is_empty() {
+        properties.insert("ManagedPolicyArns".into(), aws.managed.iter().map(|p| p.arn()).collect());
+    }
     Ok(json!({
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": format!("The role {} assumes: {}", profile.vendor, profile.description),
         "Resources": {
             role: {
                 "Type": "AWS::IAM::Role",
-                "Properties": {
-                    "AssumeRolePolicyDocument": document(&aws.trust_policy(&profile.vendor), "trust policy")?,
-                    "Policies": policies,
-                }
+                "Properties": properties,
             }
         }
     }))

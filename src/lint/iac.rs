@@ -113,6 +113,10 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
     let text = &file.source.text;
     let mut index = before;
     while let Some(diagnostic) = file.diagnostics.get_mut(index) {
+        if let Some((call, place)) = template.rendered_at(diagnostic.span) {
+            diagnostic.span = call;
+            diagnostic.message.push_str(&place);
+        }
         // Positions pass through two parsers and a map; whatever they say, a span stays in the text.
         diagnostic.span = within(text, diagnostic.span);
         if needs_the_value(diagnostic.rule.code) && template.touches_placeholder(diagnostic.span) {
@@ -164,7 +168,8 @@ fn not_the_vendors(diagnostic: &mut Diagnostic, who: &str, options: &Options) {
 }
 
 /// What can be known about an ExternalId given at deploy time: the shortest value the template
-/// lets through (`MinLength`, a `length(…) >=` validation), when that is under 16 characters.
+/// lets through (`MinLength`, an `AllowedPattern` that asks for a length, a `length(…) >=`
+/// validation), when that is under 16 characters.
 fn short_input(template: &crate::syntax::iac::Template, diagnostic: &Diagnostic) -> Option<String> {
     if diagnostic.rule.code != trust_weak_external_id::RULE.code || !diagnostic.message.starts_with("ExternalId ") {
         return None;
@@ -417,6 +422,26 @@ mod tests {
         // What the template does say about the input is judged.
         let short = findings("stack.yaml", &template("{Type: String, MinLength: 6}"));
         assert_eq!(short.iter().map(|(code, ..)| *code).collect::<Vec<_>>(), ["AWS009"]);
+        // An AllowedPattern is judged like MinLength: the longer bound of the two holds.
+        assert_eq!(codes(&template(r"{Type: String, AllowedPattern: '[A-Za-z0-9-]{16,}'}")), Vec::<&str>::new());
+        let uuid = "'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'";
+        assert_eq!(
+            codes(&template(&format!("{{Type: String, MinLength: 6, AllowedPattern: {uuid}}}"))),
+            Vec::<&str>::new()
+        );
+        let text = template(r"{Type: String, AllowedPattern: '[a-z]{8}'}");
+        let report = lint_source(SourceFile::new("stack.yaml", &text), &Options::default());
+        let eight: Vec<_> = report.diagnostics().map(|(_, d)| (d.rule.code, d.message.clone())).collect();
+        let [(code, message)] = eight.as_slice() else { panic!("{eight:?}") };
+        assert_eq!(*code, "AWS009");
+        assert!(message.contains("as short as 8 characters"), "{message}");
+        // A pattern that only names characters leaves MinLength's verdict, and says nothing alone.
+        let chars = r"AllowedPattern: '[\w+=,.@:\/-]*'";
+        assert_eq!(codes(&template(&format!("{{Type: String, MinLength: 6, {chars}}}"))), ["AWS009"]);
+        assert_eq!(codes(&template(&format!("{{Type: String, {chars}}}"))), Vec::<&str>::new());
+        assert_eq!(codes(&template("{Type: String, AllowedPattern: '.+'}")), Vec::<&str>::new());
+        // A pattern outside the subset read is unknown, as an input without constraints.
+        assert_eq!(codes(&template(r"{Type: String, AllowedPattern: '(a)\1{3}'}")), Vec::<&str>::new());
         // A literal default is what the role gets unless someone enters another: it is judged.
         assert_eq!(codes(&template("{Type: String, Default: abc}")), ["AWS009"]);
     }

@@ -2,6 +2,7 @@
 //! actions it documents, the policies it expects and the optional packs a customer may switch on.
 
 use crate::catalog::aws::{Action, ActionSet, AwsCatalog, matches_action};
+use crate::catalog::managed::{Lookup, ManagedPolicies, ManagedPolicy};
 use crate::rules;
 use crate::syntax::aws::{self, is_account_id};
 use serde::Deserialize;
@@ -15,6 +16,10 @@ pub struct AwsProfile {
     pub exceptions: Vec<Exception>,
     /// The policies the vendor's role carries, for `grantlint profile show`.
     pub policies: Vec<PolicySpec>,
+    /// The AWS-managed policies the vendor's role is expected to carry (`managed_policies`),
+    /// found in the compiled table when the profile loads. Attaching one is not unexpected, but
+    /// IAC003 and LIVE011 still judge what it allows.
+    pub managed: Vec<&'static ManagedPolicy>,
     pub packs: Vec<Pack>,
 }
 
@@ -98,6 +103,9 @@ pub(super) struct AwsProfileFile {
     policies: Vec<PolicySpec>,
     #[serde(default, rename = "pack")]
     packs: Vec<PackSpec>,
+    /// ARNs of AWS-managed policies (`arn:aws:iam::aws:policy/[path/]Name`).
+    #[serde(default)]
+    managed_policies: Vec<String>,
 }
 
 /// Why the profile accepts an action for a rule.
@@ -126,6 +134,8 @@ impl AwsProfile {
         for policy in &file.policies {
             check_document(&policy.document, &format!("{origin}: aws policy `{}`", policy.name))?;
         }
+        let managed =
+            file.managed_policies.iter().map(|arn| expected_managed(arn, origin)).collect::<Result<_, _>>()?;
         let mut packs = Vec::with_capacity(file.packs.len());
         for spec in file.packs {
             let where_ = format!("{origin}: aws pack `{}`", spec.name);
@@ -137,6 +147,7 @@ impl AwsProfile {
             external_id: file.external_id,
             exceptions: file.exceptions,
             policies: file.policies,
+            managed,
             packs,
         })
     }
@@ -166,6 +177,11 @@ impl AwsProfile {
         // their actions read (AWS006) are what the customer chose by enabling one.
         let pack_rule = ["AWS002", "AWS006"].iter().any(|c| c.eq_ignore_ascii_case(code));
         self.packs.iter().find(|p| pack_rule && p.enabled && p.covers(action)).map(Acceptance::Pack)
+    }
+
+    /// The AWS-managed policy of this name (the last part of its ARN) the profile expects.
+    pub fn expected_managed(&self, name: &str) -> Option<&'static ManagedPolicy> {
+        self.managed.iter().copied().find(|p| p.name == name)
     }
 
     /// The disabled pack that would allow `action`, for help text.
@@ -200,6 +216,25 @@ impl Acceptance<'_> {
     /// Whether the acceptance holds only where the statement names specific resources.
     pub fn scoped(&self) -> bool {
         matches!(self, Acceptance::Exception(e) if e.scoped)
+    }
+}
+
+/// The table's policy an expected ARN names: an ARN that names none is an error, since nothing
+/// could judge what the profile lets the vendor carry.
+fn expected_managed(arn: &str, origin: &str) -> Result<&'static ManagedPolicy, String> {
+    let table = ManagedPolicies::get();
+    match table.by_arn(arn) {
+        Some(Lookup::Found(policy)) => Ok(policy),
+        Some(Lookup::WrongPath(policy)) => {
+            Err(format!("{origin}: aws.managed_policies `{arn}`: the policy's ARN is `{}`", policy.arn()))
+        }
+        Some(Lookup::Unknown) => Err(format!(
+            "{origin}: aws.managed_policies `{arn}` is not an AWS-managed policy in grantlint's table ({})",
+            table.label()
+        )),
+        None => Err(format!(
+            "{origin}: aws.managed_policies `{arn}` is not an AWS-managed policy ARN (`arn:aws:iam::aws:policy/Name`)"
+        )),
     }
 }
 
@@ -253,6 +288,17 @@ mod tests {
     }
 
     #[test]
+    fn expected_managed_policies_are_found_in_the_table() {
+        let text = "name='t'\nvendor='x'\ndescription='x'\n[aws]\nvendor_account='123456789012'\n\
+                    managed_policies=['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']\n";
+        let profile = Profile::parse(text, "t").unwrap();
+        let aws = profile.aws.as_ref().unwrap();
+        assert_eq!(aws.expected_managed("AWSLambdaBasicExecutionRole").map(|p| p.path), Some("service-role"));
+        assert!(aws.expected_managed("ReadOnlyAccess").is_none());
+        assert!(Profile::load("digiusher").unwrap().aws.unwrap().managed.is_empty(), "DigiUsher attaches none");
+    }
+
+    #[test]
     fn the_trust_policy_is_a_valid_trust_policy() {
         let profile = Profile::load("digiusher").unwrap();
         let text = profile.aws.as_ref().unwrap().trust_policy(&profile.vendor);
@@ -271,6 +317,10 @@ mod tests {
         let exception = "vendor_account='123456789012'\n[[aws.exception]]\naction='s3:GetObject'\n";
         assert!(parse(&format!("{exception}accept=['AWS999']\nreason='r'\n")).contains("AWS999"));
         assert!(parse(&format!("{exception}accept=['AWS006']\nreason=' '\n")).contains("reason"));
+        let managed = |arn: &str| parse(&format!("vendor_account='123456789012'\nmanaged_policies=['{arn}']\n"));
+        assert!(managed("arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole").contains("service-role/"));
+        assert!(managed("arn:aws:iam::aws:policy/NoSuch").contains("not an AWS-managed policy in"));
+        assert!(managed("arn:aws:iam::123456789012:policy/Mine").contains("not an AWS-managed policy ARN"));
         let pack = "vendor_account='123456789012'\n[[aws.pack]]\nname='p'\npolicy='P'\ncapability='c'\n";
         assert!(parse(&format!("{pack}document='{{\"Statement\": []}}'\n")).contains("not a valid policy"));
     }

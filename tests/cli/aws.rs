@@ -345,3 +345,93 @@ fn live_managed_policy_without_a_document_is_judged_from_the_table() {
         assert!(finding.contains(part), "{part}: {finding}");
     }
 }
+
+/// The built-in DigiUsher profile with `managed_policies` added to its AWS section, written where
+/// `check --profile` can read it.
+fn profile_expecting(managed: &[&str], file: &str) -> String {
+    let builtin = fs::read_to_string(repo_root().join("rules/profiles/digiusher.toml")).unwrap();
+    let account = "vendor_account = \"058264546051\"\n";
+    assert!(builtin.contains(account), "the profile names DigiUsher's account");
+    let list: Vec<String> = managed.iter().map(|arn| format!("\"{arn}\"")).collect();
+    let text = builtin.replacen(account, &format!("{account}managed_policies = [{}]\n", list.join(", ")), 1);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("managed-profile");
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(file);
+    fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// A managed policy the profile expects is not unexpected, in a template or a live role, but is
+/// still judged by what it allows; one the profile does not list still is unexpected.
+#[test]
+fn managed_policies_a_profile_expects_are_judged_by_content() {
+    let profile = profile_expecting(
+        &["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess", "arn:aws:iam::aws:policy/AWSBudgetsReadOnlyAccess"],
+        "expects-managed.toml",
+    );
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("managed-profile");
+    let template = dir.join("vendor-role.yaml");
+    fs::write(
+        &template,
+        "Resources:\n  VendorRole:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: {AWS: 'arn:aws:iam::058264546051:root'}\n            Action: sts:AssumeRole\n            Condition: {StringEquals: {'sts:ExternalId': 'a-long-external-id-for-this-customer'}}\n      ManagedPolicyArns:\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/CloudWatchReadOnlyAccess\n        - arn:aws:iam::aws:policy/AWSBudgetsReadOnlyAccess\n        - arn:aws:iam::aws:policy/AWSCloudFormationReadOnlyAccess\n",
+    )
+    .unwrap();
+    let run = check(&template.to_string_lossy(), &["--profile", &profile]);
+    let iac003: Vec<&str> = run.stdout.lines().filter(|l| l.contains("[IAC003] ")).collect();
+    assert_eq!(iac003.len(), 2, "CloudWatch by content, CloudFormation as unexpected, not the budget reads:\n{run}");
+    let cloudwatch = iac003.iter().find(|l| l.contains("`CloudWatchReadOnlyAccess`")).expect("CloudWatch is named");
+    assert!(cloudwatch.contains("which profile `digiusher` expects; it allows"), "{cloudwatch}");
+    assert!(cloudwatch.contains("logs:GetLogEvents"), "{cloudwatch}");
+    let other = iac003.iter().find(|l| l.contains("`AWSCloudFormationReadOnlyAccess`")).expect("named");
+    assert!(other.contains("does not expect"), "{other}");
+
+    // The same policies on a live role.
+    let saved =
+        fs::read_to_string(repo_root().join("tests/cli/snapshots/cli__audit_aws__audit-aws-saved-snapshot.snap"))
+            .expect("the saved-snapshot test's snapshot");
+    let body = saved.splitn(3, "---\n").nth(2).expect("an insta header");
+    let entry = |name: &str| {
+        format!(
+            r#"{{"name": "{name}", "arn": "arn:aws:iam::aws:policy/{name}", "aws_managed": true, "version": null, "document": null}}"#
+        )
+    };
+    let attached = format!(
+        r#""managed_policies": [{}, {}]"#,
+        entry("CloudWatchReadOnlyAccess"),
+        entry("AWSBudgetsReadOnlyAccess")
+    );
+    let snapshot =
+        body.replace(r#""[TIME]""#, r#""2026-12-01T00:00:00Z""#).replace(r#""managed_policies": []"#, &attached);
+    let path = dir.join("acme.snapshot.json");
+    fs::write(&path, snapshot).unwrap();
+    let run = check(&path.to_string_lossy(), &["--profile", &profile]);
+    let live011: Vec<&str> = run.stdout.lines().filter(|l| l.contains("[LIVE011] ")).collect();
+    let [finding] = live011.as_slice() else { panic!("CloudWatch, not the budget reads:\n{run}") };
+    assert!(finding.contains("`CloudWatchReadOnlyAccess`, which profile `digiusher` expects; it allows"), "{finding}");
+    // Without the expectation, both are unexpected.
+    let run = check(&path.to_string_lossy(), &["--profile", "digiusher"]);
+    assert_eq!(run.stdout.matches("does not expect").count(), 2, "{run}");
+}
+
+/// `profile show` names the expected managed policies with what they allow, and its CloudFormation
+/// template attaches them; a profile naming no AWS-managed policy is refused.
+#[test]
+fn profile_show_judges_expected_managed_policies() {
+    let profile = profile_expecting(&["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"], "show-managed.toml");
+    let show = grantlint(&["profile", "show", &profile]);
+    assert_eq!(show.code, 0, "{show}");
+    let header = show
+        .stdout
+        .lines()
+        .position(|l| l.starts_with("# managed policy arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess (v"));
+    let line = header.and_then(|i| show.stdout.lines().nth(i + 1)).expect(&show.stdout);
+    assert!(line.starts_with("# it allows ") && line.contains("logs:GetLogEvents"), "{line}");
+    let cloud = grantlint(&["profile", "show", &profile, "--cloud", "aws"]);
+    let template: serde_json::Value = serde_json::from_str(&cloud.stdout).expect("one JSON document");
+    let arns = &template["Resources"]["DigiUsherRole"]["Properties"]["ManagedPolicyArns"];
+    assert_eq!(arns, &serde_json::json!(["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"]), "{cloud}");
+    let bad = profile_expecting(&["arn:aws:iam::aws:policy/NoSuchPolicy"], "bad-managed.toml");
+    let run = grantlint(&["profile", "show", &bad]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("`arn:aws:iam::aws:policy/NoSuchPolicy` is not an AWS-managed policy"), "{run}");
+}

@@ -249,3 +249,17 @@ fn internal_roles_follow_the_configuration() {
     fs::write(dir.path().join(".grantlint.toml"), "[lint]\ninternal-roles = \"error\"\n").expect("writable");
     assert_eq!(severities(), ["error", "error"]);
 }
+
+/// A finding in a policy `templatefile(…)` renders stays at the call in the `.tf` file, the one
+/// the diagnostic belongs to, and names the template file's line and column: here the
+/// `s3:GetObject` of Sumo Logic's `templates/iam_s3_source_policy.tmpl`, line 7.
+#[test]
+fn templatefile_findings_name_the_template_line() {
+    let run = grantlint(&["check", "--format", "concise", "fixtures/vendors/sumologic/terraform/main_iam_role.tf"]);
+    let get_object: Vec<&str> = run.stdout.lines().filter(|l| l.contains("`s3:GetObject` is a read")).collect();
+    assert_eq!(get_object.len(), 3, "three policies render the template:\n{run}");
+    for line in get_object {
+        assert!(line.contains("(in templates/iam_s3_source_policy.tmpl:7:10)"), "{line}");
+        assert!(line.starts_with("fixtures/vendors/sumologic/terraform/main_iam_role.tf:"), "{line}");
+    }
+}

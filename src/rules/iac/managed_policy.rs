@@ -24,7 +24,9 @@ declare_rule! {
     ///
     /// With a vendor profile, a policy named like one of the profile's policies or optional
     /// packs is expected, its exceptions accept actions as they do for AWS002 and AWS006, and any
-    /// other managed policy is reported, including customer-managed ones whose statements are
+    /// other managed policy is reported. An AWS-managed policy the profile lists in
+    /// `managed_policies` is not unexpected, but is still judged by what it allows;
+    /// other managed policies are reported, including customer-managed ones whose statements are
     /// not in the template. A customer-managed policy defined in the same template is not
     /// reported here: it is linted as a policy of its own, named with the role it is attached
     /// to. `grantlint audit aws` reads the statements of the policies a deployed role carries
@@ -52,16 +54,24 @@ pub fn check(template: &Template, cx: &mut Context) {
     let mut found = Vec::new();
     for managed in &template.managed {
         let name = managed.arn.rsplit('/').next().unwrap_or(&managed.arn);
-        if known(name) {
+        // A policy the profile expects is judged by what it allows, but not as unexpected.
+        let listed = expected.filter(|(_, aws)| aws.expected_managed(name).is_some());
+        if known(name) && listed.is_none() {
             continue;
         }
-        let unexpected = expected.map(|(profile, _)| format!(", which profile `{profile}` does not expect"));
+        let unexpected = match listed {
+            Some((profile, _)) => Expected::Listed(format!(", which profile `{profile}` expects")),
+            None => match expected {
+                Some((profile, _)) => Expected::Unexpected(format!(", which profile `{profile}` does not expect")),
+                None => Expected::NoProfile,
+            },
+        };
         // An unknown partition (`${AWS::Partition}`) changes nothing; an unknown name leaves the
         // policy unknown.
         let named = aws_managed_resource(&managed.arn).is_some_and(|resource| !resource.contains("${"));
         let lookup = if named { table.by_arn(&managed.arn) } else { None };
         let judged = match lookup {
-            Some(Lookup::Found(policy)) => judge(policy, table, cx, unexpected.as_deref()),
+            Some(Lookup::Found(policy)) => judge(policy, table, cx, &unexpected),
             Some(Lookup::WrongPath(policy)) => Some((
                 format!("no AWS-managed policy has this ARN: `{name}` is `{}`, so IAM rejects the attachment", policy.arn()),
                 Severity::Warning,
@@ -75,7 +85,7 @@ pub fn check(template: &Template, cx: &mut Context) {
                 Severity::Warning,
                 "check the name against the IAM console's list of AWS managed policies".to_string(),
             )),
-            None => unexpected.map(|unexpected| {
+            None => unexpected.unexpected().map(|unexpected| {
                 (
                     format!(
                         "attaches the managed policy `{name}`{unexpected}; its statements are not in this template, so grantlint cannot check them"
@@ -96,13 +106,36 @@ pub fn check(template: &Template, cx: &mut Context) {
     }
 }
 
+/// What the vendor profile says of an attached policy, as a clause of the message.
+enum Expected {
+    NoProfile,
+    Listed(String),
+    Unexpected(String),
+}
+
+impl Expected {
+    fn unexpected(&self) -> Option<&str> {
+        match self {
+            Expected::Unexpected(clause) => Some(clause),
+            Expected::NoProfile | Expected::Listed(_) => None,
+        }
+    }
+
+    fn clause(&self) -> &str {
+        match self {
+            Expected::Listed(clause) | Expected::Unexpected(clause) => clause,
+            Expected::NoProfile => "",
+        }
+    }
+}
+
 /// What attaching an AWS-managed policy grants: its message, severity and help, or `None` when
 /// it only reads metadata and no profile says which policies to expect.
 fn judge(
     policy: &ManagedPolicy,
     table: &ManagedPolicies,
     cx: &Context,
-    unexpected: Option<&str>,
+    expected: &Expected,
 ) -> Option<(String, Severity, String)> {
     let named = format!("the AWS-managed policy `{}` ({}, {})", policy.name, policy.version, table.label());
     if policy.service_linked() {
@@ -118,11 +151,17 @@ fn judge(
     } else {
         "grant the read-only actions the vendor needs in an inline policy instead of the managed policy"
     };
-    let unexpected = unexpected.unwrap_or_default();
+    let help = match expected {
+        Expected::Listed(_) => {
+            "the profile expects this policy: add a profile exception, with its reason, for each action the vendor documents needing, or replace the policy with an inline one"
+        }
+        Expected::NoProfile | Expected::Unexpected(_) => help,
+    };
+    let clause = expected.clause();
     let (message, severity) = match (exposure.describe(), exposure.severity()) {
-        (Some(what), Some(severity)) => (format!("attaches {named}{unexpected}; it allows {what}"), severity),
-        _ if !unexpected.is_empty() => {
-            (format!("attaches {named}{unexpected}; it allows only metadata reads"), Severity::Warning)
+        (Some(what), Some(severity)) => (format!("attaches {named}{clause}; it allows {what}"), severity),
+        _ if expected.unexpected().is_some() => {
+            (format!("attaches {named}{clause}; it allows only metadata reads"), Severity::Warning)
         }
         _ => return None,
     };
@@ -132,10 +171,15 @@ fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::Profile;
     use crate::span::Span;
     use crate::syntax::iac::{Audience, ManagedPolicy as Attachment};
 
     fn judged(arns: &[&str]) -> Vec<(Severity, String)> {
+        judged_with(arns, None)
+    }
+
+    fn judged_with(arns: &[&str], profile: Option<&Profile>) -> Vec<(Severity, String)> {
         let managed = arns
             .iter()
             .map(|arn| Attachment {
@@ -147,7 +191,7 @@ mod tests {
             .collect();
         let mut template = Template::default();
         template.managed = managed;
-        let mut cx = Context::new(None, &[]);
+        let mut cx = Context::new(profile, &[]);
         check(&template, &mut cx);
         cx.into_diagnostics().into_iter().map(|d| (d.severity, d.message)).collect()
     }
@@ -183,5 +227,30 @@ mod tests {
         assert!(judged(&["arn:aws:iam::aws:policy/${ManagedPolicyName}"]).is_empty(), "an unknown name");
         let found = judged(&["arn:${AWS::Partition}:iam::aws:policy/AmazonS3FullAccess"]);
         assert_eq!(found.first().map(|f| f.0), Some(Severity::Error), "an unknown partition: {found:?}");
+    }
+
+    /// A policy the profile expects is judged by content alone: quiet when it reads metadata,
+    /// reported for what it allows otherwise, with the profile's exceptions applied.
+    #[test]
+    fn expected_policies_are_judged_but_not_unexpected() {
+        let text = "name='t'\nvendor='x'\ndescription='x'\n[aws]\nvendor_account='123456789012'\n\
+                    managed_policies=['arn:aws:iam::aws:policy/AWSBudgetsReadOnlyAccess', \
+                    'arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess']\n";
+        let profile = Profile::parse(text, "t").unwrap();
+        let budgets = "arn:aws:iam::aws:policy/AWSBudgetsReadOnlyAccess";
+        assert_eq!(judged_with(&[budgets], Some(&profile)), []);
+        let found = judged_with(&["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"], Some(&profile));
+        let [(severity, message)] = found.as_slice() else { panic!("{found:?}") };
+        assert_eq!(*severity, Severity::Error, "{message}");
+        assert!(message.contains("which profile `t` expects; it allows"), "{message}");
+        // Accepting the credential read leaves the log reads, a warning.
+        let accepting = format!(
+            "{text}[[aws.exception]]\naction='cloudwatch:GetSpaceCredentials*'\naccept=['AWS006']\nreason='r'\n"
+        );
+        let profile = Profile::parse(&accepting, "t").unwrap();
+        let found = judged_with(&["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"], Some(&profile));
+        assert!(found.iter().all(|(s, m)| *s == Severity::Warning && !m.contains("GetSpaceCredentials")), "{found:?}");
+        let found = judged_with(&["arn:aws:iam::aws:policy/AWSCloudFormationReadOnlyAccess"], None);
+        assert!(!found.is_empty() && !found[0].1.contains("profile"), "{found:?}");
     }
 }

@@ -17,8 +17,10 @@ declare_rule! {
     /// read an AWS-managed policy's document, grantlint's compiled table of AWS-managed policies
     /// (`rules/aws/managed-policies.tsv`) stands in for it.
     ///
-    /// A policy named like one of the profile's policies or optional packs is expected. Needs a
-    /// profile; without one this rule is quiet.
+    /// A policy named like one of the profile's policies or optional packs is expected. An
+    /// AWS-managed policy the profile lists in `managed_policies` is expected too, yet judged by
+    /// what it allows: reported when it grants more than metadata reads that the profile's
+    /// exceptions do not accept. Needs a profile; without one this rule is quiet.
     ///
     /// ## Fix
     /// ```text
@@ -38,16 +40,22 @@ pub fn check(live: &Live, cx: &mut Context) {
     let mut found = Vec::new();
     for entity in &aws.entities {
         for policy in entity.managed.iter().filter(|p| !known(&p.name.value)) {
+            let listed = policy.aws_managed && expected.expected_managed(&policy.name.value).is_some();
             let owner = if policy.aws_managed { "AWS-managed" } else { "customer-managed" };
+            let judged =
+                Some(policy).filter(|p| p.aws_managed).and_then(|p| exposure(p.document.as_ref(), &p.arn.value, cx));
+            // An expected policy is reported only for what it allows beyond metadata reads.
+            if listed && judged.is_none() {
+                continue;
+            }
+            let expects = if listed { "expects" } else { "does not expect" };
             let mut message = format!(
-                "{} carries the {owner} policy `{}`, which profile `{}` does not expect",
+                "{} carries the {owner} policy `{}`, which profile `{}` {expects}",
                 entity.describe(),
                 policy.name.value,
                 profile.name
             );
-            if let Some(exposure) =
-                Some(policy).filter(|p| p.aws_managed).and_then(|p| exposure(p.document.as_ref(), &p.arn.value, cx))
-            {
+            if let Some(exposure) = judged {
                 message.push_str("; it allows ");
                 message.push_str(&exposure);
             }
@@ -55,10 +63,16 @@ pub fn check(live: &Live, cx: &mut Context) {
                 EntityKind::Role => "detach-role-policy --role-name",
                 EntityKind::User => "detach-user-policy --user-name",
             };
-            let mut diagnostic = Diagnostic::new(&RULE, policy.name.span, message).with_help(format!(
-                "the vendor's access should come from the profile's policies alone: `aws iam {command} {} --policy-arn {}`",
-                entity.name.value, policy.arn.value
-            ));
+            let help = if listed {
+                "the profile expects this policy, but not what it allows beyond metadata reads: add profile exceptions for what the vendor documents needing, or replace it with an inline policy"
+                    .to_string()
+            } else {
+                format!(
+                    "the vendor's access should come from the profile's policies alone: `aws iam {command} {} --policy-arn {}`",
+                    entity.name.value, policy.arn.value
+                )
+            };
+            let mut diagnostic = Diagnostic::new(&RULE, policy.name.span, message).with_help(help);
             diagnostic.unit = policy.document.as_ref().map(|d| d.unit.clone());
             found.push(diagnostic);
         }

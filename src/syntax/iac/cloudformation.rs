@@ -571,8 +571,13 @@ impl<'n> Reader<'n> {
         }
         if let Some(parameter) = self.parameters.and_then(|p| p.get(target)) {
             let Some(default) = parameter.get("Default") else {
-                let min_length =
-                    parameter.get("MinLength").and_then(|m| self.eval(m, depth + 1).text()?.as_str().parse().ok());
+                let mut text_of =
+                    |key: &str| Some(self.eval(parameter.get(key)?, depth + 1).text()?.as_str().to_string());
+                let stated = text_of("MinLength").and_then(|m| m.parse().ok());
+                // `*` and `+` say which characters, not how many: a pattern states a length
+                // only when it asks for more than one character.
+                let pattern = text_of("AllowedPattern").and_then(|p| super::pattern::min_length(&p)).filter(|&n| n > 1);
+                let min_length = stated.max(pattern);
                 self.template.inputs.push(super::Input { span, name: target.to_string(), min_length });
                 let why = format!("parameter `{target}` has no Default: its value is given when the stack is deployed");
                 return self.unknown(format!("${{{target}}}"), span, Some(why));

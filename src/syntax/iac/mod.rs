@@ -15,6 +15,7 @@
 
 mod audience;
 pub mod cloudformation;
+pub mod pattern;
 pub mod terraform;
 mod text;
 mod value;
@@ -45,8 +46,12 @@ pub struct Template {
     /// Where placeholders stand for values grantlint could not work out.
     pub placeholders: Vec<Span>,
     /// Deploy-time inputs used in policies: where, which, and the shortest value the template
-    /// lets through (a parameter's `MinLength`, a variable's `length(…) >=` validation).
+    /// lets through (a parameter's `MinLength` or `AllowedPattern`, a variable's `length(…) >=`
+    /// validation).
     pub inputs: Vec<Input>,
+    /// Template files `templatefile(…)` rendered, whose text sits at offsets past the
+    /// template's own ([`Template::rendered_at`]).
+    pub rendered: Vec<Rendered>,
     /// Values met while evaluating the policy being read, reported when the policy is handed out
     /// if a verdict depends on them ([`audience::decisive`]).
     pending: Vec<(Unresolved, String)>,
@@ -123,7 +128,37 @@ pub struct Guard {
     pub condition: String,
 }
 
+/// A file `templatefile(…)` rendered. Its literal text keeps its own offsets, moved to
+/// `base` and beyond, past any template's text: a finding there is placed at `call` and names the
+/// file's line and column, since a finding's span is in the file being linted.
+#[derive(Debug)]
+pub struct Rendered {
+    pub base: usize,
+    /// The path as the call spells it, evaluated.
+    pub file: String,
+    pub text: String,
+    /// The call's path argument.
+    pub call: Span,
+}
+
+/// Where rendered template files start: past the end of any file grantlint reads.
+pub const RENDERED_BASE: usize = crate::span::ELSEWHERE;
+
 impl Template {
+    /// Where the next rendered file's text starts.
+    pub fn next_rendered_base(&self) -> usize {
+        self.rendered.last().map_or(RENDERED_BASE, |r| r.base + r.text.len() + 1)
+    }
+
+    /// For a span in a rendered template file: the call's span and ` (in templates/x.tmpl:12:5)`.
+    pub fn rendered_at(&self, span: Span) -> Option<(Span, String)> {
+        let rendered = self.rendered.iter().find(|r| r.base <= span.start && span.start <= r.base + r.text.len())?;
+        let offset = span.start - rendered.base;
+        let at = crate::source::LineIndex::new(&rendered.text).position(&rendered.text, offset);
+        let shown = rendered.file.trim_start_matches("./");
+        Some((rendered.call, format!(" (in {shown}:{}:{})", at.line, at.column)))
+    }
+
     fn error(&mut self, span: Span, message: impl Into<String>) {
         let error = SyntaxError { span, message: message.into(), help: None };
         // A value read twice (a role's trust policy, to learn who can assume it) is wrong once.

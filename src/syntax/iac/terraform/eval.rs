@@ -531,10 +531,18 @@ impl<'m, 'b> Eval<'m, 'b> {
             }
         };
         let vars = self.value(vars, at);
+        let base = self.template.next_rendered_base();
         let mut parts = Vec::new();
         for element in template.iter() {
             let part = match element {
-                Element::Literal(literal) => Value::Str(Text::anchored(literal.value().as_str(), path)),
+                Element::Literal(literal) => {
+                    let value = literal.value().as_str();
+                    Value::Str(match literal.span().and_then(|r| Some((r.start, source.get(r)?))) {
+                        // `$${` and `%%{` spell `${` and `%{`; aligning finds each character.
+                        Some((start, raw)) => Text::aligned(value, raw, base + start, Escapes::None),
+                        None => Text::anchored(value, path),
+                    })
+                }
                 Element::Interpolation(interpolation) => {
                     let found = match &interpolation.expr {
                         Expression::Variable(name) => vars.get(name.value().as_str()).cloned(),
@@ -559,6 +567,8 @@ impl<'m, 'b> Eval<'m, 'b> {
             };
             parts.push(part);
         }
+        let rendered = super::super::Rendered { base, file: file.to_string(), text: source, call: path };
+        self.template.rendered.push(rendered);
         Some(concat(&parts).unwrap_or_else(|| Value::Unknown(Text::anchored("${?}", path))))
     }
 
