@@ -279,6 +279,9 @@ mod tests {
         assert!(c.covers("objects", "object"));
         assert!(!c.covers("objects", "object-family"));
         assert!(!c.covers("buckets", "objects"));
+        // Logging's page documents `logs` as standing for its individual types
+        assert!(c.covers("logs", "log-content"));
+        assert!(!c.covers("logs", "loganalytics-query"));
     }
 
     #[test]
@@ -289,6 +292,9 @@ mod tests {
         assert!(c.data_exposure("OBJECT_READ").is_some());
         assert!(c.data_exposure("nosql-rows").is_some());
         assert!(c.data_exposure("queues").is_some());
+        assert!(c.data_exposure("queue-pull").is_some());
+        assert!(c.data_exposure("queue-push").is_none());
+        assert!(c.data_exposure("logs").is_some());
         assert!(c.data_exposure("buckets").is_none());
         assert!(c.data_exposure("metrics").is_none());
     }
