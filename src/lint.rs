@@ -239,13 +239,24 @@ fn lint_loaded(loaded: Loaded, explicit: bool, options: &Options, order: usize) 
 /// file named on the command line is never passed over in silence: anything else that is not a
 /// policy draws GL003, saying what grantlint expected; a walk passes over it.
 fn lint_skipped(mut file: FileResult, explicit: bool, options: &Options) -> FileResult {
-    let Outcome::Skipped(why) = &file.outcome else { return file };
-    let text = file.source.text.clone();
-    if let Ok(value) = json::parse(&text)
-        && not_a_policy::attempted_aws(&value, explicit)
+    if !matches!(file.outcome, Outcome::Skipped(_)) {
+        return file;
+    }
+    // The text is lent out while its JSON is read, not copied: every skipped file of a walk comes
+    // through here.
+    let text = std::mem::take(&mut file.source.text);
+    let read_as_aws = match json::parse(&text) {
+        Ok(value) if not_a_policy::attempted_aws(&value, explicit) => {
+            lint_aws(&value, &text, None, options, &mut file);
+            true
+        }
+        _ => false,
+    };
+    file.source.text = text;
+    if !read_as_aws
+        && explicit
+        && let Outcome::Skipped(why) = &file.outcome
     {
-        lint_aws(&value, &text, None, options, &mut file);
-    } else if explicit {
         let finding = not_a_policy::finding(&file.source, why);
         file.diagnostics.push(finding);
         file.outcome = Outcome::Linted(0);
