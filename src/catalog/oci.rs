@@ -267,6 +267,15 @@ mod tests {
         assert_eq!(c.permission("NOSQL_TABLE_ALTER"), Some(PermissionLevel::Write));
         assert_eq!(c.permission("ODMS_MIGRATION_READ"), Some(PermissionLevel::Read));
         assert_eq!(c.permission("ODMS_JOB_ABORT"), Some(PermissionLevel::Write));
+        // per-verb tables of Content/Identity reference pages
+        assert_eq!(c.permission("OPSI_DATABASE_INSIGHT_SQL_TEXTS_READ"), Some(PermissionLevel::Read));
+        assert_eq!(c.permission("OPSI_DATABASE_INSIGHT_SQL_STATS_INGEST"), Some(PermissionLevel::Write));
+        assert_eq!(c.permission("SDDC_READ"), Some(PermissionLevel::Read));
+        assert_eq!(c.permission("SDDC_UPDATE_ESXI_HOST"), Some(PermissionLevel::Write));
+        assert_eq!(c.permission("VANTAGE_POINTS_INSPECT"), Some(PermissionLevel::Read));
+        // Search's reference names a type and its inspect permission, not the type's per-verb list
+        assert_eq!(c.resource("dbServers"), Some(Resource::Type));
+        assert_eq!(c.permission("DATAFLOW_RUN_INSPECT"), None);
         // a documented type without a permission list adds no permission at all
         assert_eq!(c.permission("?"), None);
     }
@@ -282,6 +291,8 @@ mod tests {
         // Logging's page documents `logs` as standing for its individual types
         assert!(c.covers("logs", "log-content"));
         assert!(!c.covers("logs", "loganalytics-query"));
+        assert!(c.covers("health-check-family", "vantage-points"));
+        assert!(c.covers("opsi-family", "opsi-database-insights"));
     }
 
     #[test]
@@ -295,6 +306,9 @@ mod tests {
         assert!(c.data_exposure("queue-pull").is_some());
         assert!(c.data_exposure("queue-push").is_none());
         assert!(c.data_exposure("logs").is_some());
+        assert!(c.data_exposure("opsi-family").is_some());
+        assert!(c.data_exposure("OPSI_DATABASE_INSIGHT_SQL_TEXTS_READ").is_some());
+        assert!(c.data_exposure("opsi-warehouses").is_none());
         assert!(c.data_exposure("buckets").is_none());
         assert!(c.data_exposure("metrics").is_none());
     }
