@@ -240,6 +240,22 @@ mod tests {
         assert!(rows > 20, "{rows}");
     }
 
+    /// The README's catalog paragraph states the counts; regenerating the catalog must update it.
+    #[test]
+    fn readme_states_the_catalog_counts() {
+        let rows: Vec<Vec<&str>> = data_lines(CATALOG).map(|l| l.split('\t').collect()).collect();
+        let types: Vec<_> = rows.iter().filter(|r| r.first() == Some(&"type")).collect();
+        let name_only = types.iter().filter(|r| r.get(2) == Some(&"?")).count();
+        let families = rows.iter().filter(|r| r.first() == Some(&"family")).count();
+        let readme = include_str!("../../README.md").split_whitespace().collect::<Vec<_>>().join(" ");
+        let stated = format!(
+            "holds {} resource types and {families} families; {} types carry the permissions each verb adds, and the other {name_only} are known by name only",
+            types.len(),
+            types.len() - name_only
+        );
+        assert!(readme.contains(&stated), "README should say: {stated}");
+    }
+
     #[test]
     fn suggestions_for_unknown_names() {
         let c = OciCatalog::get();
