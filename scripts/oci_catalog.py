@@ -30,8 +30,9 @@ lists under two verbs of one type is kept under both, as listed.
 Documented entries are merged after the mapping: a family the mapping lacks is added; a family
 it has gains the documented members; a member neither source defines becomes a type with '?'
 permissions (none listed) and the family's source; a documented type row the mapping already
-defines is an error, so the curated file shrinks as the mapping grows. Merged rows carry their
-source URL in a last column.
+defines is an error, so the curated file shrinks as the mapping grows. A `correct` row replaces
+the per-verb lists of a type the mapping defines, where Oracle's page lists otherwise. Merged rows
+carry their source URL in a last column.
 
 If OUT_DIR holds data-exposing.tsv, every name in it is checked against the new catalog.
 Standard library only; the output depends on the input alone (byte-identical on re-run).
@@ -247,10 +248,12 @@ DOC_FILE = "doc-catalog.tsv"
 UNLISTED = "?"  # the documentation lists no permissions for this verb
 
 
-def read_doc_catalog(path: Path) -> tuple[dict, dict]:
-    """{name: (columns or None, source)} for types, {name: (members, source)} for families."""
+def read_doc_catalog(path: Path) -> tuple[dict, dict, dict]:
+    """{name: (columns or None, source)} for types, {name: (members, source)} for families, and
+    {name: (columns, source)} for corrections of the mapping's per-verb lists."""
     types: dict[str, tuple] = {}
     fams: dict[str, tuple] = {}
+    corrections: dict[str, tuple] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line or line.startswith("#"):
             continue
@@ -262,35 +265,46 @@ def read_doc_catalog(path: Path) -> tuple[dict, dict]:
             for m in members_list:
                 check_name("member", m)
             target, value = fams, (members_list, source)
-        elif cols[0] == "type" and len(cols) == 7:
+        elif cols[0] in ("type", "correct") and len(cols) == 7:
             name, source = cols[1], cols[6]
             verbs = cols[2:6]
-            if all(v == UNLISTED for v in verbs):
+            if all(v == UNLISTED for v in verbs) and cols[0] == "type":
                 value = (None, source)
             elif UNLISTED in verbs:
-                raise CatalogError(f"{where}: list every verb's permissions, or none ('?' in all four)")
+                raise CatalogError(f"{where}: list every verb's permissions, or none ('?' in all four, type rows only)")
             else:
                 columns = [[] if v == "-" else v.split(",") for v in verbs]
                 for perm in (p for c in columns for p in c):
                     if not PERMISSION_RE.fullmatch(perm):
                         raise CatalogError(f"{where}: unexpected permission {perm!r}")
                 value = (columns, source)
-            target = types
+            target = types if cols[0] == "type" else corrections
         else:
-            raise CatalogError(f"{where}: expected a family (4 columns) or type (7 columns) row")
+            raise CatalogError(f"{where}: expected a family (4 columns), type or correct (7 columns) row")
         check_name(cols[0], name)
         if not source.startswith("https://"):
             raise CatalogError(f"{where}: the source must be an https URL")
-        if name in types or name in fams:
+        if name in types or name in fams or name in corrections:
             raise CatalogError(f"{where}: {name} listed twice")
         target[name] = value
-    return types, fams
+    return types, fams, corrections
 
 
-def merge_documented(types, fams, aliases, doc_types, doc_fams):
-    """Adds the documented entries; returns {name: source} for every row they add or extend."""
+def merge_documented(types, fams, aliases, doc_types, doc_fams, corrections):
+    """Adds the documented entries; returns {name: source} for every row they add, extend or correct."""
     sources: dict[str, str] = {}
     comments: list[str] = []
+    for name, (columns, source) in sorted(corrections.items()):
+        # A correction replaces the mapping's lists where Oracle's page says otherwise; one the
+        # mapping no longer needs is an error, so the curated file shrinks as the mapping is fixed.
+        if types.get(name) is None:
+            raise CatalogError(f"{DOC_FILE}: correct {name}: the mapping has no per-verb lists for it")
+        fixed = [sorted(set(c)) for c in columns]
+        if fixed == types[name]:
+            raise CatalogError(f"{DOC_FILE}: correct {name}: the mapping already agrees; remove the row")
+        comments.append(f"# corrected: {name} per-verb lists from {source}")
+        types[name] = fixed
+        sources[name] = source
     for name, (columns, source) in sorted(doc_types.items()):
         if name in types or name in fams or name in aliases:
             raise CatalogError(f"{DOC_FILE}: {name} is already in the mapping; remove it from {DOC_FILE}")
@@ -403,8 +417,8 @@ def main(argv: list[str]) -> int:
         doc_path = out_dir / DOC_FILE
         sources: dict[str, str] = {}
         if doc_path.exists():
-            doc_types, doc_fams = read_doc_catalog(doc_path)
-            sources, doc_comments = merge_documented(types, fams, aliases, doc_types, doc_fams)
+            doc_types, doc_fams, corrections = read_doc_catalog(doc_path)
+            sources, doc_comments = merge_documented(types, fams, aliases, doc_types, doc_fams, corrections)
             comments = sorted(set(comments) | set(doc_comments))
     except (CatalogError, ValueError, zipfile.BadZipFile) as exc:
         print(f"error: {exc}", file=sys.stderr)

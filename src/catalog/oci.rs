@@ -233,6 +233,12 @@ mod tests {
                     }
                 }
                 ["type", name, ..] => assert_eq!(c.resource(name), Some(Resource::Type), "{name}"),
+                ["correct", name, verbs @ .., _] => {
+                    let prefix = format!("type\t{name}\t");
+                    let row = data_lines(CATALOG).find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("{name}"));
+                    let merged: Vec<&str> = row.split('\t').skip(2).take(4).collect();
+                    assert_eq!(merged, verbs, "{name}");
+                }
                 _ => panic!("malformed row: {line}"),
             }
             rows += 1;
@@ -289,6 +295,8 @@ mod tests {
         assert_eq!(c.permission("SDDC_READ"), Some(PermissionLevel::Read));
         assert_eq!(c.permission("SDDC_UPDATE_ESXI_HOST"), Some(PermissionLevel::Write));
         assert_eq!(c.permission("VANTAGE_POINTS_INSPECT"), Some(PermissionLevel::Read));
+        // corrected: the mapping lists it under read, Oracle's reference under use
+        assert_eq!(c.permission("LOG_ANALYTICS_QUERYJOB_WORK_REQUEST_DELETE"), Some(PermissionLevel::Write));
         // Search's reference names a type and its inspect permission, not the type's per-verb list
         assert_eq!(c.resource("dbServers"), Some(Resource::Type));
         assert_eq!(c.permission("DATAFLOW_RUN_INSPECT"), None);
