@@ -7,6 +7,7 @@
 //! by one [`retry`] policy.
 
 pub mod aws;
+#[cfg(feature = "audit-oci")]
 pub mod oci;
 pub mod progress;
 pub mod retry;
@@ -49,7 +50,8 @@ pub fn audit_time() -> jiff::Timestamp {
 
 /// Whether an endpoint URL's host is this machine: plain `http://` is accepted only there (tests,
 /// local proxies), since signed requests in clear text could be replayed.
-pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+#[cfg(any(feature = "audit-aws", feature = "audit-oci"))]
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
     let host = url.host_str().unwrap_or_default();
     // IPv6 hosts come bracketed (`[::1]`).
     match host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>() {

@@ -3,12 +3,11 @@
 //! `syntax::snapshot`; `grantlint check` (and the audit itself) lint the written text like any
 //! other source.
 
-use super::oci::client::Capabilities;
 use crate::config::Config;
 use crate::input::{self, Loaded};
 use crate::source::SourceFile;
 pub use crate::syntax::snapshot::{MARKER, VERSION, policy_origin};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A snapshot as an audit writes it: the envelope every cloud shares, and the cloud's entries.
 #[derive(Debug, Serialize)]
@@ -161,4 +160,24 @@ impl<B: Serialize> Document<B> {
         text.push('\n');
         text
     }
+}
+
+/// What a user may authenticate with. Read in OCI's camelCase, written to snapshots in snake_case.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all(deserialize = "camelCase", serialize = "snake_case"))]
+pub struct Capabilities {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_use_console_password: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_use_api_keys: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_use_auth_tokens: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_use_smtp_credentials: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_use_customer_secret_keys: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_use_o_auth2_client_credentials: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_use_db_credentials: Option<bool>,
 }

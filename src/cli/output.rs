@@ -2,7 +2,6 @@
 
 use super::exit;
 use crate::diagnostic::Severity;
-use crate::lint::Report;
 use crate::render::{self, Format, Renderer};
 use clap::{Args, ValueEnum};
 use std::io::{self, IsTerminal, Write};
@@ -38,7 +37,8 @@ pub enum FailOn {
 
 impl OutputArgs {
     /// Renders `report` to standard output and returns the exit code (see [`Self::emit_with`]).
-    pub fn emit(&self, report: &Report, config_fail_on: Option<Severity>, color: bool) -> io::Result<u8> {
+    #[cfg(any(feature = "audit-aws", feature = "audit-oci"))]
+    pub fn emit(&self, report: &crate::lint::Report, config_fail_on: Option<Severity>, color: bool) -> io::Result<u8> {
         self.emit_with(config_fail_on, color, |renderer| {
             renderer.report(report)?;
             Ok(report.errors.clone())

@@ -4,7 +4,8 @@
 //! variants of it, the legacy onboarding's IAM user), behind a proxy that records every request
 //! and injects faults (`tests/aws_server/proxy.py`). `scripts/test.sh` installs both.
 
-use crate::support::{Run, SHARED, TestServer, codes, grantlint, output_of, python, repo_root};
+use crate::servers::{TestServer, codes, output_of, python};
+use crate::support::{Run, SHARED, grantlint, repo_root};
 use grantlint::audit::aws::client::{Iam, Settings};
 use grantlint::audit::progress::Progress;
 use grantlint::audit::retry::RetryPolicy;

@@ -6,7 +6,8 @@
 //! broken variants of it. The server needs Python with `cryptography` (`GRANTLINT_PYTHON`, else
 //! `python3`; `scripts/test.sh` sets one up).
 
-use crate::support::{Run, SHARED, TestServer, codes, grantlint, output_of, python, repo_root};
+use crate::servers::{TestServer, codes, output_of, python};
+use crate::support::{Run, SHARED, grantlint, repo_root};
 use grantlint::audit::Secret;
 use grantlint::audit::oci::client::{Client, RetryPolicy};
 use grantlint::audit::oci::{keys, signer::Signer};

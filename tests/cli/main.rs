@@ -4,6 +4,7 @@ mod action;
 mod architecture;
 #[cfg(feature = "audit-aws")]
 mod audit_aws;
+#[cfg(feature = "audit-oci")]
 mod audit_oci;
 mod aws;
 mod config;
@@ -16,5 +17,7 @@ mod oci_corpus;
 mod precommit;
 mod profile_show;
 mod readme;
+#[cfg(any(feature = "audit-aws", feature = "audit-oci"))]
+mod servers;
 mod support;
 mod vendors;

@@ -50,6 +50,15 @@ fn pre_commit_home(work: &Path) -> PathBuf {
     work.parent().unwrap_or(work).join("pre-commit-home")
 }
 
+/// The grantlint the hook installed, in pre-commit's clone of the hook repository.
+fn installed_binary(home: &Path) -> PathBuf {
+    std::fs::read_dir(home)
+        .expect("pre-commit's home")
+        .filter_map(|entry| entry.ok().map(|e| e.path().join(".cache/bin/grantlint")))
+        .find(|path| path.is_file())
+        .expect("the hook installed grantlint in its clone's .cache/bin")
+}
+
 fn head_commit(repo: &Path) -> String {
     let out = git(repo, &["rev-parse", "HEAD"]);
     assert!(out.status.success(), "this repository has a commit");
@@ -134,6 +143,16 @@ fn hook_gives_the_verdict_of_a_full_run() {
     eprintln!("pre-commit: first run (hook install by {how}, and the check) took {} s", started.elapsed().as_secs());
     assert!(ok, "DigiUsher's policies and a note pass:\n{output}");
     assert!(output.contains("grantlint") && output.contains("Passed"), "{output}");
+    if !releases.exists() {
+        // Built from source, the hook's grantlint has the checks and not the live audits.
+        let built = installed_binary(&pre_commit_home(work));
+        for cloud in ["oci", "aws"] {
+            let out = Command::new(&built).args(["audit", cloud, "--profile", "digiusher"]).output().expect("runs");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{stderr}");
+            assert!(stderr.contains(&format!("`audit {cloud}` is not in this build")), "{stderr}");
+        }
+    }
 
     // The project fails on warnings, with DigiUsher's resource discovery accepted; so OCI009, a
     // warning, decides the verdict.

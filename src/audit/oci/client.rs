@@ -12,10 +12,11 @@ use super::signer::Signer;
 use crate::audit::is_loopback;
 pub use crate::audit::retry::RetryPolicy;
 use crate::audit::retry::{Budget, Refusal, gave_up, random_u64, transient_status};
+pub use crate::audit::snapshot::Capabilities;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::{Method, Url};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::Instant;
 
@@ -119,26 +120,6 @@ pub struct User {
     pub capabilities: Option<Capabilities>,
     pub is_mfa_activated: Option<bool>,
     pub last_successful_login_time: Option<String>,
-}
-
-/// What a user may authenticate with. Read in OCI's camelCase, written to snapshots in snake_case.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(rename_all(deserialize = "camelCase", serialize = "snake_case"))]
-pub struct Capabilities {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_use_console_password: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_use_api_keys: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_use_auth_tokens: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_use_smtp_credentials: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_use_customer_secret_keys: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_use_o_auth2_client_credentials: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_use_db_credentials: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -1,84 +1,22 @@
-//! `grantlint audit oci|aws`: what a live tenancy or account grants a vendor, read over the API,
-//! written as a snapshot and linted.
+//! `grantlint audit aws`: the vendor's role (or legacy user) in one account, or in every account
+//! of an organisation.
 
-use super::output::OutputArgs;
-use super::usage_error;
+use super::{SnapshotArgs, VendorArgs};
 use crate::audit::Secret;
-use crate::audit::oci::client::{Client, RetryPolicy};
-use crate::audit::oci::config::{self, Flags};
-use crate::audit::oci::{self, Target, region};
-use crate::audit::snapshot::Document;
+use crate::audit::aws::{self, Target, client, organization};
+use crate::audit::progress::Progress;
+use crate::audit::retry::RetryPolicy;
+use crate::cli::usage_error;
 use crate::config::Config;
 use crate::lint::{self, Options};
 use crate::profile::Profile;
+use crate::render::Format;
 use crate::source::SourceFile;
-use clap::{Args, Subcommand};
-use serde::Serialize;
+use clap::Args;
+use futures_util::StreamExt;
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 
-#[derive(Subcommand, Debug)]
-pub enum AuditCommand {
-    /// Audit an OCI tenancy's grants to a vendor over the Identity API (read-only)
-    Oci(OciArgs),
-    /// Audit the role (or legacy user) an AWS account grants a vendor, over IAM (read-only)
-    Aws(AwsArgs),
-}
-
-#[derive(Args, Debug)]
-pub struct OciArgs {
-    /// OCI config file [default: $OCI_CLI_CONFIG_FILE, $OCI_CONFIG_FILE, ~/.oci/config]
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-
-    /// Profile of the OCI config file [default: $OCI_CLI_PROFILE, else DEFAULT]
-    #[arg(long, value_name = "NAME")]
-    oci_profile: Option<String>,
-
-    /// The vendor's user [default: every member of the vendor group]
-    #[arg(long, value_name = "OCID")]
-    user: Option<String>,
-
-    /// The vendor's group [default: the profile's]
-    #[arg(long, value_name = "NAME")]
-    group: Option<String>,
-
-    #[command(flatten)]
-    vendor: VendorArgs,
-
-    /// Identity endpoint [default: $OCI_CLI_ENDPOINT, else the configured region's]
-    #[arg(long, value_name = "URL")]
-    endpoint: Option<String>,
-
-    /// Policy files (a file or a directory) the live policies must match
-    #[arg(long, value_name = "PATH")]
-    expect: Option<String>,
-
-    #[command(flatten)]
-    snapshot: SnapshotArgs,
-}
-
-/// The vendor profile, which every audit takes.
-#[derive(Args, Debug)]
-pub struct VendorArgs {
-    /// Vendor profile: a built-in name (digiusher) or a profile file
-    #[arg(long)]
-    profile: Option<String>,
-}
-
-/// What every audit does with its snapshot: save it, and lint it.
-#[derive(Args, Debug)]
-pub struct SnapshotArgs {
-    /// Write the snapshot to FILE; `grantlint check FILE` lints it again, offline. Auditing many
-    /// AWS accounts, a directory: one ACCOUNT.json each, and `grantlint check DIR`
-    #[arg(long, value_name = "FILE|DIR")]
-    save: Option<PathBuf>,
-
-    #[command(flatten)]
-    output: OutputArgs,
-}
-
-#[cfg(feature = "audit-aws")]
 #[derive(Args, Debug)]
 #[command(group(clap::ArgGroup::new("target").required(true).multiple(true).args(["role", "all_roles_trusting", "user"])))]
 pub struct AwsArgs {
@@ -126,7 +64,6 @@ pub struct AwsArgs {
 }
 
 /// An organisation's audit: which accounts, and how each is entered.
-#[cfg(feature = "audit-aws")]
 #[derive(Args, Debug)]
 pub struct MemberArgs {
     /// Audit every ACTIVE account of the organisation (from its management or a delegated-admin
@@ -168,36 +105,7 @@ pub struct MemberArgs {
     shard: Option<String>,
 }
 
-/// Without the `audit-aws` feature the command stays, to say so.
-#[cfg(not(feature = "audit-aws"))]
-#[derive(Args, Debug)]
-pub struct AwsArgs {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    _args: Vec<String>,
-}
-
-pub fn run(command: AuditCommand, color: bool) -> io::Result<u8> {
-    match command {
-        AuditCommand::Oci(args) => audit_oci(args, color),
-        AuditCommand::Aws(args) => audit_aws(args, color),
-    }
-}
-
-#[cfg(not(feature = "audit-aws"))]
-fn audit_aws(_: AwsArgs, _: bool) -> io::Result<u8> {
-    Err(usage_error(
-        "`audit aws` is not in this build: grantlint was compiled without the cargo feature `audit-aws` \
-         (on by default); rebuild with it, or run the audit elsewhere with --save and `grantlint check` the snapshot",
-    ))
-}
-
-#[cfg(feature = "audit-aws")]
-fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
-    use crate::audit::aws::{self, Target, client, organization};
-    use crate::audit::progress::Progress;
-    use crate::audit::retry::RetryPolicy;
-    use crate::render::Format;
-
+pub fn audit(args: AwsArgs, color: bool) -> io::Result<u8> {
     let (config, mut profile) = args.vendor.setup()?;
     let packs: Vec<String> = args.enable_pack.iter().chain(&config.packs).cloned().collect();
     if !packs.is_empty() {
@@ -217,7 +125,7 @@ fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
         }
     };
     if let Some(endpoint) = &args.endpoint {
-        let url = reqwest::Url::parse(endpoint).map_err(|e| usage_error(format!("--endpoint {endpoint}: {e}")))?;
+        let url = url::Url::parse(endpoint).map_err(|e| usage_error(format!("--endpoint {endpoint}: {e}")))?;
         match url.scheme() {
             "https" => {}
             "http" if crate::audit::is_loopback(&url) => {}
@@ -280,11 +188,10 @@ fn audit_aws(args: AwsArgs, color: bool) -> io::Result<u8> {
 }
 
 /// An organisation's audit, as the command line asks for it.
-#[cfg(feature = "audit-aws")]
 struct Members {
-    which: crate::audit::aws::organization::Accounts,
-    role: crate::audit::aws::organization::MemberRole,
-    shard: Option<crate::audit::aws::organization::Shard>,
+    which: aws::organization::Accounts,
+    role: aws::organization::MemberRole,
+    shard: Option<aws::organization::Shard>,
     jobs: usize,
     /// The MFA device and its code.
     mfa: Option<(String, Secret)>,
@@ -292,23 +199,19 @@ struct Members {
 
 /// Audits every account of `members`, `jobs` at a time, and renders one report whose files are
 /// the accounts' snapshots in account order (saved as DIR/ACCOUNT.json with --save DIR).
-#[cfg(feature = "audit-aws")]
 #[allow(clippy::too_many_arguments, reason = "the command's parts, each used once")]
 fn audit_members(
     runtime: &tokio::runtime::Runtime,
-    iam: &crate::audit::aws::client::Iam,
+    iam: &aws::client::Iam,
     members: Members,
-    target: crate::audit::aws::Target,
+    target: aws::Target,
     common: &SnapshotArgs,
     profile: Option<&Profile>,
     config: &Config,
     color: bool,
 ) -> io::Result<u8> {
-    use crate::audit::aws::organization;
-    use futures_util::StreamExt;
-
     let setup = runtime.block_on(async {
-        let fail = |e: crate::audit::aws::client::Error| e.to_string();
+        let fail = |e: aws::client::Error| e.to_string();
         // With MFA, one session opened with the code, and every member role assumed from it.
         let session = match &members.mfa {
             Some((serial, code)) => {
@@ -379,10 +282,8 @@ fn audit_members(
 
 /// A directory of this process's own under the system's temporary directory (mode 700: the
 /// snapshots hold the roles' trust policies), removed when dropped.
-#[cfg(feature = "audit-aws")]
 struct Scratch(PathBuf);
 
-#[cfg(feature = "audit-aws")]
 impl Scratch {
     fn new() -> io::Result<Scratch> {
         let name = format!("grantlint-audit-{}-{:016x}", std::process::id(), crate::audit::retry::random_u64());
@@ -395,7 +296,6 @@ impl Scratch {
     }
 }
 
-#[cfg(feature = "audit-aws")]
 impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -403,7 +303,6 @@ impl Drop for Scratch {
 }
 
 /// `--mfa-code`, else asked on the terminal.
-#[cfg(feature = "audit-aws")]
 fn mfa_code(given: Option<String>) -> io::Result<Secret> {
     if let Some(code) = given {
         return Ok(Secret::new(code));
@@ -413,88 +312,4 @@ fn mfa_code(given: Option<String>) -> io::Result<Secret> {
     }
     let code = rpassword::prompt_password("MFA code: ").map_err(|e| usage_error(format!("MFA code: {e}")))?;
     Ok(Secret::new(code.trim().to_string()))
-}
-
-impl VendorArgs {
-    /// The configuration in force and the vendor profile (`--profile`, else the configuration's).
-    fn setup(&self) -> io::Result<(Config, Option<Profile>)> {
-        let config = Config::discover(None, &std::env::current_dir()?).map_err(usage_error)?;
-        let profile = self
-            .profile
-            .as_deref()
-            .or(config.profile.as_deref())
-            .map(Profile::load)
-            .transpose()
-            .map_err(usage_error)?;
-        Ok((config, profile))
-    }
-}
-
-impl SnapshotArgs {
-    /// Saves the snapshot's text when asked, lints exactly that text (so `grantlint check` of the
-    /// saved file gives the same findings) and renders the report.
-    fn lint_snapshot<B: Serialize>(
-        &self,
-        document: &Document<B>,
-        profile: Option<&Profile>,
-        config: &Config,
-        color: bool,
-    ) -> io::Result<u8> {
-        let text = document.to_text();
-        let path = match &self.save {
-            Some(path) => {
-                std::fs::write(path, &text).map_err(|e| usage_error(format!("cannot save {}: {e}", path.display())))?;
-                path.to_string_lossy().into_owned()
-            }
-            None => format!("live:{}://{}", document.cloud, document.account.id),
-        };
-        let options = Options { profile, kind: None, config: Some(config) };
-        let report = lint::lint_source(SourceFile::new(path, text), &options);
-        self.output.emit(&report, config.fail_on, color)
-    }
-}
-
-fn audit_oci(args: OciArgs, color: bool) -> io::Result<u8> {
-    let (config, profile) = args.vendor.setup()?;
-    let group = args
-        .group
-        .clone()
-        .or_else(|| profile.as_ref().and_then(|p| p.oci.as_ref()).map(|oci| oci.group.clone()))
-        .ok_or_else(|| usage_error("name the vendor's group with --group, or pass a --profile that names one"))?;
-    let expected = args.expect.as_deref().map(oci::read_expected).transpose().map_err(usage_error)?;
-    let flags =
-        Flags { config_file: args.config.clone(), profile: args.oci_profile.clone(), endpoint: args.endpoint.clone() };
-    let oci_config = config::load(&flags, &|name| std::env::var(name).ok()).map_err(usage_error)?;
-    let signer =
-        oci::signer(&oci_config, &prompt_passphrase, &mut |warning| eprintln!("grantlint: warning: {warning}"))
-            .map_err(usage_error)?;
-    let endpoint = match (&oci_config.endpoint, &oci_config.region) {
-        (Some(endpoint), _) => endpoint.clone(),
-        (None, Some(region)) => region::identity_endpoint(region, &oci_config.tenancy).map_err(usage_error)?,
-        (None, None) => return Err(usage_error("the OCI config gives neither a region nor an endpoint")),
-    };
-    if args.snapshot.output.verbose {
-        let file = oci_config
-            .file
-            .as_ref()
-            .map_or("no config file".into(), |f| format!("{} [{}]", f.display(), oci_config.profile));
-        eprintln!(
-            "grantlint: auditing tenancy {} as {} (fingerprint {}; {file}) at {endpoint}",
-            oci_config.tenancy, oci_config.user, oci_config.fingerprint
-        );
-    }
-    let mut client =
-        Client::new(&endpoint, signer, RetryPolicy::default(), args.snapshot.output.verbose).map_err(usage_error)?;
-    let target = Target { group, user: args.user.clone(), profile: profile.as_ref().map(|p| p.name.clone()), expected };
-    let document =
-        oci::fetch(&mut client, &oci_config.tenancy, target, oci_config.endpoint.is_none()).map_err(usage_error)?;
-    args.snapshot.lint_snapshot(&document, profile.as_ref(), &config, color)
-}
-
-/// Asks for the key's passphrase on the terminal, without echo; never when input is not a terminal.
-fn prompt_passphrase() -> Option<Secret> {
-    if !io::stdin().is_terminal() {
-        return None;
-    }
-    rpassword::prompt_password("Passphrase for the OCI API key: ").ok().map(Secret::new)
 }
