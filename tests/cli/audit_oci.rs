@@ -661,7 +661,8 @@ fn domain_tenancy(auditor: &Credentials) -> Value {
     for policy in policies(&mut tenancy) {
         for statement in policy["statements"].as_array_mut().unwrap() {
             let text = statement.as_str().unwrap();
-            *statement = json!(text.replace("group digiusher-finops-group", "group 'Finance'/'digiusher-finops-group'"));
+            *statement =
+                json!(text.replace("group digiusher-finops-group", "group 'Finance'/'digiusher-finops-group'"));
         }
     }
     let team = "Allow group digiusher-finops-group to manage all-resources in compartment finance".to_string();
@@ -767,13 +768,18 @@ fn domain_requests_are_signed_gets() {
     ]
     .into();
     assert_eq!(operations, expected.iter().map(String::as_str).collect());
-    assert!(paths.contains(&format!("/20160918/domains?compartmentId={TENANCY}&lifecycleState=ACTIVE&limit=1000").as_str()));
+    assert!(
+        paths.contains(&format!("/20160918/domains?compartmentId={TENANCY}&lifecycleState=ACTIVE&limit=1000").as_str())
+    );
+    let group_search = "/idcs-finance/admin/v1/Groups?filter=displayName%20eq%20%22digiusher-finops-group%22\
+                        &attributes=displayName%2Cocid%2Cmembers&startIndex=1&count=1000";
+    assert!(paths.contains(&group_search), "{paths:#?}");
     let search = |resource: &str| paths.iter().find(|p| p.starts_with(resource)).unwrap().to_string();
-    assert!(search("/idcs-finance/admin/v1/Groups?filter=displayName%20eq%20%22digiusher-finops-group%22&attributes=displayName%2Cocid%2Cmembers&startIndex=1&count=1000")
-        .len() > 0);
-    assert!(search("/idcs-finance/admin/v1/Users?").contains(&format!("filter=ocid%20eq%20%22{FINANCE_VENDOR}%22")));
-    assert!(search("/idcs-finance/admin/v1/Users?").contains("groups"));
-    assert!(search("/idcs-finance/admin/v1/ApiKeys?").contains(&format!("filter=user.ocid%20eq%20%22{FINANCE_VENDOR}%22")));
+    let users = search("/idcs-finance/admin/v1/Users?");
+    assert!(users.contains(&format!("filter=ocid%20eq%20%22{FINANCE_VENDOR}%22")), "{users}");
+    assert!(users.contains("attributes=userName%2Cocid%2Cactive%2Cgroups%2C"), "{users}");
+    let keys = search("/idcs-finance/admin/v1/ApiKeys?");
+    assert!(keys.contains(&format!("filter=user.ocid%20eq%20%22{FINANCE_VENDOR}%22")), "{keys}");
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report["summary"]["errors"], 0, "{report:#}");
 }
@@ -797,7 +803,10 @@ fn domain_paging_follows_every_page() {
     let pages = |prefix: &str| requests.iter().filter(|r| r["path"].as_str().unwrap().starts_with(prefix)).count();
     // The vendor's two keys on two pages, the second asked for from item 2.
     assert_eq!(pages("/idcs-finance/admin/v1/ApiKeys?"), 2);
-    assert!(requests.iter().any(|r| r["path"].as_str().unwrap().contains("/ApiKeys?") && r["path"].as_str().unwrap().contains("startIndex=2&")));
+    assert!(
+        requests.iter().any(|r| r["path"].as_str().unwrap().contains("/ApiKeys?")
+            && r["path"].as_str().unwrap().contains("startIndex=2&"))
+    );
     // The root's two active domains (Finance is the second) on two pages.
     assert_eq!(pages(&format!("/20160918/domains?compartmentId={TENANCY}&")), 2);
 }
@@ -817,7 +826,11 @@ fn unknown_domains_and_groups_are_errors() {
     );
     let run = audit(&server, &creds, &["--group", "Finance/vendor-that-never-was"], &[]);
     assert_eq!(run.code, 2, "{run}");
-    assert!(run.stderr.contains("identity domain `Finance` has no group named `vendor-that-never-was`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("identity domain `Finance` has no group named `vendor-that-never-was`"),
+        "{}",
+        run.stderr
+    );
     let run = audit(&server, &creds, &["--group", "Finance/digiusher-finops-group", "--domain", "Marketing"], &[]);
     assert_eq!(run.code, 2, "{run}");
     assert!(run.stderr.contains("--group names identity domain `Finance`, --domain `Marketing`"), "{}", run.stderr);
@@ -841,7 +854,8 @@ fn the_default_domain_needs_no_domains() {
     let args = ["--profile", "digiusher", "--format", "concise"];
     let plain = audit(&start_server(&digiusher_tenancy(&creds)), &creds, &args, &[]);
     let server = start_server(&digiusher_tenancy(&creds));
-    let qualified = audit(&server, &creds, &[&args[..], &["--group", "'Default'/'digiusher-finops-group'"]].concat(), &[]);
+    let qualified =
+        audit(&server, &creds, &[&args[..], &["--group", "'Default'/'digiusher-finops-group'"]].concat(), &[]);
     assert_eq!((qualified.code, &qualified.stdout), (plain.code, &plain.stdout));
     assert_eq!(codes(&qualified), ["OCI008"]);
     let requests = server.assert_signed_gets();

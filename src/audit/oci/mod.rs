@@ -130,7 +130,8 @@ pub fn fetch(
     policies.sort_by(|a, b| (&a.compartment.path, &a.name).cmp(&(&b.compartment.path, &b.name)));
 
     let account = Account { id: tenancy.id, name: Some(tenancy.name), home_region: home };
-    let vendor = Vendor { profile: target.profile, group: group.name.clone(), domain: target.domain, user: target.user };
+    let vendor =
+        Vendor { profile: target.profile, group: group.name.clone(), domain: target.domain, user: target.user };
     let body = OciBody {
         vendor,
         policies,

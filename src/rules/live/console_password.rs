@@ -37,7 +37,10 @@ pub fn check(live: &Live, cx: &mut Context) {
             Diagnostic::new(
                 &RULE,
                 flag.span,
-                format!("vendor user `{}` can sign in to the console with a password; it should be API-only", user.name.value),
+                format!(
+                    "vendor user `{}` can sign in to the console with a password; it should be API-only",
+                    user.name.value
+                ),
             )
             .with_help(help.clone()),
         );

@@ -25,7 +25,8 @@ pub fn check(live: &Live, cx: &mut Context) {
     let domain = live.snapshot.oci.vendor_domain.as_ref().map(|d| d.value.as_ref());
     let mut found = Vec::new();
     for (entry, policy) in live.snapshot.oci.policies.iter().zip(live.policies) {
-        let Some(first) = policy.statements.iter().find(|s| names_group(&s.statement, domain, &group.value, group_id)) else {
+        let Some(first) = policy.statements.iter().find(|s| names_group(&s.statement, domain, &group.value, group_id))
+        else {
             continue;
         };
         let compartment = entry.compartment_path.join(":");
