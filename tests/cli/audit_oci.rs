@@ -366,9 +366,14 @@ const SCENARIOS: &[Scenario] = &[
 
 #[test]
 fn audit_scenarios() {
+    run_scenarios(SCENARIOS, digiusher_tenancy);
+}
+
+/// Audits each scenario's change of the `base` tenancy and compares the findings.
+fn run_scenarios(scenarios: &[Scenario], base: fn(&Credentials) -> Value) {
     let creds = credentials("pkcs8.pem", "");
-    for scenario in SCENARIOS {
-        let mut tenancy = digiusher_tenancy(&creds);
+    for scenario in scenarios {
+        let mut tenancy = base(&creds);
         (scenario.change)(&mut tenancy);
         let server = start_server(&tenancy);
         let mut args = vec!["--profile", "digiusher", "--format", "concise"];
@@ -381,6 +386,12 @@ fn audit_scenarios() {
     }
 }
 
+/// The requests' paths, without their queries, are exactly `expected`.
+fn assert_operations<const N: usize>(paths: &[&str], expected: [String; N]) {
+    let operations: BTreeSet<&str> = paths.iter().map(|p| p.split('?').next().unwrap()).collect();
+    assert_eq!(operations, expected.iter().map(String::as_str).collect());
+}
+
 /// One audit reads the tenancy with exactly these operations, every one a signed GET, the
 /// list calls page by page.
 #[test]
@@ -391,19 +402,19 @@ fn every_request_is_a_signed_get() {
     assert_eq!(run.code, 0, "{run}");
     let requests = server.assert_signed_gets();
     let paths: Vec<&str> = requests.iter().map(|r| r["path"].as_str().unwrap()).collect();
-    let operations: BTreeSet<&str> = paths.iter().map(|p| p.split('?').next().unwrap()).collect();
-    let expected: BTreeSet<String> = [
-        format!("/20160918/tenancies/{TENANCY}"),
-        format!("/20160918/tenancies/{TENANCY}/regionSubscriptions"),
-        "/20160918/groups".into(),
-        "/20160918/compartments".into(),
-        "/20160918/policies".into(),
-        "/20160918/userGroupMemberships".into(),
-        format!("/20160918/users/{VENDOR_USER}"),
-        format!("/20160918/users/{VENDOR_USER}/apiKeys"),
-    ]
-    .into();
-    assert_eq!(operations, expected.iter().map(String::as_str).collect());
+    assert_operations(
+        &paths,
+        [
+            format!("/20160918/tenancies/{TENANCY}"),
+            format!("/20160918/tenancies/{TENANCY}/regionSubscriptions"),
+            "/20160918/groups".into(),
+            "/20160918/compartments".into(),
+            "/20160918/policies".into(),
+            "/20160918/userGroupMemberships".into(),
+            format!("/20160918/users/{VENDOR_USER}"),
+            format!("/20160918/users/{VENDOR_USER}/apiKeys"),
+        ],
+    );
     // The root and both active compartments, the root's six policies on three pages.
     let policy_pages: Vec<&&str> = paths.iter().filter(|p| p.starts_with("/20160918/policies?")).collect();
     assert_eq!(policy_pages.len(), 3 + 1 + 1, "{policy_pages:#?}");
@@ -727,19 +738,7 @@ const DOMAIN_SCENARIOS: &[Scenario] = &[
 
 #[test]
 fn audit_domain_scenarios() {
-    let creds = credentials("pkcs8.pem", "");
-    for scenario in DOMAIN_SCENARIOS {
-        let mut tenancy = domain_tenancy(&creds);
-        (scenario.change)(&mut tenancy);
-        let server = start_server(&tenancy);
-        let mut args = vec!["--profile", "digiusher", "--format", "concise"];
-        args.extend(scenario.args);
-        let run = audit(&server, &creds, &args, &[]);
-        assert_eq!(run.code, scenario.exit, "{}:\n{run}", scenario.name);
-        assert_eq!(codes(&run), scenario.expected, "{}:\n{run}", scenario.name);
-        server.assert_signed_gets();
-        assert_run_snapshot(&format!("audit-oci-{}", scenario.name), &run, &creds, &server);
-    }
+    run_scenarios(DOMAIN_SCENARIOS, domain_tenancy);
 }
 
 /// A domain audit finds the domain with ListDomains and reads the group, its members, the
@@ -755,19 +754,19 @@ fn domain_requests_are_signed_gets() {
     assert_eq!(run.code, 0, "{run}");
     let requests = server.assert_signed_gets();
     let paths: Vec<&str> = requests.iter().map(|r| r["path"].as_str().unwrap()).collect();
-    let operations: BTreeSet<&str> = paths.iter().map(|p| p.split('?').next().unwrap()).collect();
-    let expected: BTreeSet<String> = [
-        format!("/20160918/tenancies/{TENANCY}"),
-        format!("/20160918/tenancies/{TENANCY}/regionSubscriptions"),
-        "/20160918/compartments".into(),
-        "/20160918/domains".into(),
-        "/20160918/policies".into(),
-        "/idcs-finance/admin/v1/Groups".into(),
-        "/idcs-finance/admin/v1/Users".into(),
-        "/idcs-finance/admin/v1/ApiKeys".into(),
-    ]
-    .into();
-    assert_eq!(operations, expected.iter().map(String::as_str).collect());
+    assert_operations(
+        &paths,
+        [
+            format!("/20160918/tenancies/{TENANCY}"),
+            format!("/20160918/tenancies/{TENANCY}/regionSubscriptions"),
+            "/20160918/compartments".into(),
+            "/20160918/domains".into(),
+            "/20160918/policies".into(),
+            "/idcs-finance/admin/v1/Groups".into(),
+            "/idcs-finance/admin/v1/Users".into(),
+            "/idcs-finance/admin/v1/ApiKeys".into(),
+        ],
+    );
     assert!(
         paths.contains(&format!("/20160918/domains?compartmentId={TENANCY}&lifecycleState=ACTIVE&limit=1000").as_str())
     );
