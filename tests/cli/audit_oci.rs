@@ -889,3 +889,28 @@ fn saved_domain_snapshot_checks_the_same() {
     let snapshot = std::fs::read_to_string(&saved).unwrap();
     insta::assert_snapshot!("audit-oci-saved-domain-snapshot", snapshot);
 }
+
+/// The domain's SCIM API is retried like the Identity API (a 500 once), and a refusal ends the
+/// audit with exit 2 and the SCIM error's `detail`.
+#[test]
+fn domain_errors_are_retried_or_reported() {
+    let creds = credentials("pkcs8.pem", "");
+    let mut tenancy = domain_tenancy(&creds);
+    tenancy["faults"] = json!([{"path": "/idcs-finance/admin/v1/Users", "status": 500, "count": 1}]);
+    let server = start_server(&tenancy);
+    let args = ["--profile", "digiusher", "--domain", "Finance", "--format", "concise"];
+    let run = audit(&server, &creds, &args, &[]);
+    assert_eq!((run.code, codes(&run)), (0, vec!["OCI008".to_string()]), "{run}");
+    let requests = server.assert_signed_gets();
+    assert_eq!(requests.iter().filter(|r| r["retry"] == true).count(), 1, "{requests:#?}");
+
+    tenancy["faults"] = json!([{"path": "/idcs-finance/admin/v1/ApiKeys", "status": 403, "count": 1}]);
+    let server = start_server(&tenancy);
+    let run = audit(&server, &creds, &args, &[]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(
+        run.stderr.contains("ListApiKeys (identity domain) failed: OCI answered 403 Forbidden: injected fault"),
+        "{}",
+        run.stderr
+    );
+}
