@@ -7,7 +7,9 @@
 //! models): lists page with `startIndex` (1-based) and `count` (at most 1000) and answer
 //! `{totalResults, startIndex, itemsPerPage, Resources}`; an attribute marked `returned: request`
 //! (a group's `members`, a user's `groups`, its last login) comes back only when `attributes`
-//! names it, and naming any attribute limits the answer to those named.
+//! names it, and naming any attribute limits the answer to those named. A user's API keys are
+//! searched with `filter=user.ocid eq "<ocid>"`, as the CIS OCI Foundations Benchmark's audit
+//! procedure for "only one active API key per user" (1.17) does in each identity domain.
 
 use super::client::{Capabilities, Client, Error, MAX_PAGES, Result, join, signed_base};
 use reqwest::Url;
