@@ -913,4 +913,5 @@ fn domain_errors_are_retried_or_reported() {
         "{}",
         run.stderr
     );
+    assert!(run.stderr.contains("help: the identity domain refused the auditing user"), "{}", run.stderr);
 }

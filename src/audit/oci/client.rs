@@ -30,6 +30,9 @@ pub(super) const MAX_PAGES: usize = 10_000;
 /// (`+`, `/`, `=`) and names with spaces reach the server unchanged.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// What the names of operations on an identity domain's own API end with.
+pub(super) const DOMAIN_API: &str = " (identity domain)";
+
 /// Why an operation failed. Displayed with OCI's own code, message and `opc-request-id`, which
 /// Oracle support asks for.
 #[derive(Debug)]
@@ -48,6 +51,10 @@ impl fmt::Display for Error {
             Error::Api(refusal) => {
                 refusal.write(f, "OCI", "opc-request-id")?;
                 match (refusal.status, refusal.code.as_str()) {
+                    // The Identity API accepted the same signature before any domain is read.
+                    (401 | 403, _) if refusal.operation.ends_with(DOMAIN_API) => f.write_str(
+                        "\nhelp: the identity domain refused the auditing user; an audit of a domain's group needs: Allow group <auditors> to inspect domains, inspect users, read users, inspect groups in tenancy (or `where target.resource.domain.name = '<domain>'`)",
+                    ),
                     (401, _) => f.write_str(
                         "\nhelp: check the profile's user, tenancy, fingerprint and key_file: the key's public half must be uploaded for that user, and this machine's clock must be within 5 minutes of OCI's",
                     ),

@@ -16,6 +16,11 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+/// The operations, named as errors show them (each ends with [`super::client::DOMAIN_API`]).
+const LIST_GROUPS: &str = "ListGroups (identity domain)";
+const LIST_USERS: &str = "ListUsers (identity domain)";
+const LIST_API_KEYS: &str = "ListApiKeys (identity domain)";
+
 /// The largest page the API serves.
 const PAGE_COUNT: &str = "1000";
 
@@ -145,19 +150,19 @@ impl<'c> Scim<'c> {
     /// filter on `displayName`), with its members.
     pub fn group(&self, name: &str) -> Result<Option<Group>> {
         let filter = eq("displayName", name);
-        let groups: Vec<Group> = self.list("ListGroups (identity domain)", "Groups", &filter, GROUP_ATTRIBUTES)?;
+        let groups: Vec<Group> = self.list(LIST_GROUPS, "Groups", &filter, GROUP_ATTRIBUTES)?;
         Ok(groups.into_iter().find(|g| g.display_name.eq_ignore_ascii_case(name)))
     }
 
     /// The user whose OCID is `ocid`.
     pub fn user(&self, ocid: &str) -> Result<Option<User>> {
-        let users: Vec<User> = self.list("ListUsers (identity domain)", "Users", &eq("ocid", ocid), USER_ATTRIBUTES)?;
+        let users: Vec<User> = self.list(LIST_USERS, "Users", &eq("ocid", ocid), USER_ATTRIBUTES)?;
         Ok(users.into_iter().find(|u| u.ocid == ocid))
     }
 
     /// The API keys of the user whose OCID is `ocid`.
     pub fn api_keys(&self, ocid: &str) -> Result<Vec<ApiKey>> {
-        self.list("ListApiKeys (identity domain)", "ApiKeys", &eq("user.ocid", ocid), KEY_ATTRIBUTES)
+        self.list(LIST_API_KEYS, "ApiKeys", &eq("user.ocid", ocid), KEY_ATTRIBUTES)
     }
 
     /// Every page of a search of `resource`, following `startIndex` to `totalResults`.
@@ -200,6 +205,14 @@ fn eq(attribute: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::oci::client::DOMAIN_API;
+
+    #[test]
+    fn operations_say_they_are_a_domain_s() {
+        for operation in [LIST_GROUPS, LIST_USERS, LIST_API_KEYS] {
+            assert!(operation.ends_with(DOMAIN_API), "{operation}");
+        }
+    }
 
     #[test]
     fn filter_values_are_json_strings() {
