@@ -872,7 +872,8 @@ fn saved_domain_snapshot_checks_the_same() {
     let saved = creds.dir.path().join("acme-finance.snapshot.json");
     let saved_arg = saved.to_string_lossy().into_owned();
     for format in ["json", "concise", "human"] {
-        let args = ["--profile", "digiusher", "--domain", "Finance", "--format", format, "--save", &saved_arg];
+        // Domain names compare without regard to case; the snapshot records the tenancy's spelling.
+        let args = ["--profile", "digiusher", "--domain", "finance", "--format", format, "--save", &saved_arg];
         let live = audit(&server, &creds, &args, &[]);
         let offline = check(&["--profile", "digiusher", "--format", format, &saved_arg]);
         assert_eq!(live.code, 1, "{live}");

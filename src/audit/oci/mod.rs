@@ -102,11 +102,12 @@ pub fn fetch(
         client.set_endpoint(&region::identity_endpoint(home, tenancy_id)?)?;
     }
     let compartments = client.list_compartments(tenancy_id).map_err(fail)?;
-    let directory = match &target.domain {
-        None => directory::classic(client, tenancy_id, &tenancy.name, &target)?,
+    // The domain as the tenancy spells it, which the snapshot records.
+    let (directory, domain) = match &target.domain {
+        None => (directory::classic(client, tenancy_id, &tenancy.name, &target)?, None),
         Some(name) => {
             let domain = find_domain(client, tenancy_id, &tenancy.name, &compartments, name)?;
-            directory::domain(client, &domain, &target)?
+            (directory::domain(client, &domain, &target)?, Some(domain.display_name))
         }
     };
     let group = &directory.group;
@@ -116,7 +117,7 @@ pub fn fetch(
     let listed = list_policies(client, &compartments).map_err(fail)?;
     for ((_, path), listed) in paths.iter().zip(listed) {
         for policy in listed {
-            if policy.statements.iter().any(|s| mentions(s, target.domain.as_deref(), &group.name, &group.id)) {
+            if policy.statements.iter().any(|s| mentions(s, domain.as_deref(), &group.name, &group.id)) {
                 policies.push(PolicyEntry {
                     id: policy.id,
                     name: policy.name,
@@ -130,8 +131,7 @@ pub fn fetch(
     policies.sort_by(|a, b| (&a.compartment.path, &a.name).cmp(&(&b.compartment.path, &b.name)));
 
     let account = Account { id: tenancy.id, name: Some(tenancy.name), home_region: home };
-    let vendor =
-        Vendor { profile: target.profile, group: group.name.clone(), domain: target.domain, user: target.user };
+    let vendor = Vendor { profile: target.profile, group: group.name.clone(), domain, user: target.user };
     let body = OciBody {
         vendor,
         policies,
