@@ -722,6 +722,26 @@ const DOMAIN_SCENARIOS: &[Scenario] = &[
         expected: &["LIVE001", "LIVE002", "LIVE003", "LIVE005", "OCI008"],
         exit: 1,
     },
+    // The vendor's group created in Finance, its policies written as DigiUsher publishes them,
+    // unqualified: they grant to the Default domain's group of that name, nothing to the vendor.
+    Scenario {
+        name: "domain-unqualified-statements",
+        change: |t| {
+            for policy in policies(t) {
+                for statement in policy["statements"].as_array_mut().unwrap() {
+                    *statement = json!(
+                        statement
+                            .as_str()
+                            .unwrap()
+                            .replace("'Finance'/'digiusher-finops-group'", "digiusher-finops-group")
+                    );
+                }
+            }
+        },
+        args: &["--domain", "Finance"],
+        expected: &["LIVE009"],
+        exit: 1,
+    },
     // The same tenancy audited for the Default domain's group (unqualified, as policies mean it):
     // the customer's team (alice, also an administrator) and its `manage` grant; none of the
     // Finance domain's users or policies, so every onboarding grant is missing for this group.
