@@ -936,3 +936,36 @@ fn domain_errors_are_retried_or_reported() {
     );
     assert!(run.stderr.contains("help: the identity domain refused the auditing user"), "{}", run.stderr);
 }
+
+/// The Finance domain's users, groups and keys as Oracle's Python SDK models write them
+/// (`tests/oci_server/sdk_scim.py`): the audit reads the SDK's attribute names — capabilities,
+/// MFA status, last login, members, key fingerprints and creation times.
+#[test]
+fn domain_resources_in_the_python_sdk_s_shape() {
+    let output = Command::new(python())
+        .arg(repo_root().join("tests/oci_server/sdk_scim.py"))
+        .args([FINANCE_VENDOR, "digiusher-finops-group"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python()));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "needs the `oci` package (scripts/requirements-test.txt):\n{stderr}");
+    let creds = credentials("pkcs8.pem", "");
+    let mut tenancy = domain_tenancy(&creds);
+    tenancy["scim"]["idcs-finance"] = serde_json::from_slice(&output.stdout).unwrap();
+    let server = start_server(&tenancy);
+    let saved = creds.dir.path().join("sdk.snapshot.json");
+    let args =
+        ["--profile", "digiusher", "--domain", "Finance", "--format", "concise", "--save", saved.to_str().unwrap()];
+    let run = audit(&server, &creds, &args, &[]);
+    assert_eq!(codes(&run), ["LIVE001", "LIVE002", "LIVE005", "OCI008"], "{run}");
+    server.assert_signed_gets();
+    let snapshot: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    let user = &snapshot["users"][0];
+    assert_eq!(user["id"], FINANCE_VENDOR);
+    assert_eq!(user["mfa_activated"], true);
+    assert_eq!(user["last_successful_login"], "2026-05-20T07:00:00.000Z");
+    assert_eq!(user["capabilities"]["can_use_console_password"], true);
+    assert_eq!(user["api_keys"][1]["created"], "2026-05-11T09:00:00.000Z");
+    assert_eq!(snapshot["groups"][0]["id"], "ocid1.group.oc1..aaaaaaaasdkvendor");
+    assert_eq!(snapshot["groups"][0]["members"][0]["user_name"], "digiusher-api");
+}
