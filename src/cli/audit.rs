@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Audit an OCI tenancy's grants to a vendor over the Identity API (read-only)
+    /// Audit an OCI tenancy's grants to a vendor over the Identity and identity domain APIs (read-only)
     Oci(OciArgs),
     /// Audit the role (or legacy user) an AWS account grants a vendor, over IAM (read-only)
     Aws(AwsArgs),
