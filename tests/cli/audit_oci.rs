@@ -438,21 +438,31 @@ fn saved_snapshot_checks_the_same() {
         (scenario.change)(&mut tenancy);
     }
     let server = start_server(&tenancy);
-    let saved = creds.dir.path().join("acme.snapshot.json");
+    let args = ["--profile", "digiusher", "--user", VENDOR_USER, "--expect", "fixtures/oci-audit/expect"];
+    let codes = ["LIVE002", "LIVE003", "LIVE004", "LIVE005", "LIVE006", "LIVE008", "OCI002"];
+    let snapshot = audit_and_check_saved(&server, &creds, &args, &codes).1;
+    insta::assert_snapshot!("audit-oci-saved-snapshot", snapshot);
+}
+
+/// Audits with `args` in each output format, saving the snapshot, and checks that `grantlint
+/// check` of the saved snapshot prints what the audit printed; every audit must exit 1 reporting
+/// `codes`. Returns the human-format audit and the saved snapshot.
+fn audit_and_check_saved(server: &Server, creds: &Credentials, args: &[&str], codes: &[&str]) -> (Run, String) {
+    let saved = creds.dir.path().join("saved.snapshot.json");
     let saved_arg = saved.to_string_lossy().into_owned();
+    let mut last = None;
     for format in ["json", "concise", "human"] {
-        let args = ["--profile", "digiusher", "--user", VENDOR_USER, "--expect", "fixtures/oci-audit/expect"];
-        let live = audit(&server, &creds, &[&args[..], &["--format", format, "--save", &saved_arg]].concat(), &[]);
+        let live = audit(server, creds, &[args, &["--format", format, "--save", &saved_arg]].concat(), &[]);
         let offline = check(&["--profile", "digiusher", "--format", format, &saved_arg]);
         assert_eq!(live.code, 1, "{live}");
         assert_eq!(live.stdout, offline.stdout, "{format}");
         assert_eq!(live.code, offline.code);
-        for code in ["LIVE002", "LIVE003", "LIVE004", "LIVE005", "LIVE006", "LIVE008", "OCI002"] {
+        for code in codes {
             assert!(live.stdout.contains(code), "{format}: no {code}:\n{live}");
         }
+        last = Some(live);
     }
-    let snapshot = std::fs::read_to_string(&saved).unwrap();
-    insta::assert_snapshot!("audit-oci-saved-snapshot", snapshot);
+    (last.unwrap(), std::fs::read_to_string(&saved).unwrap())
 }
 
 /// A 429 and a 500 are retried with backoff; the audit's verdict is the clean one.
@@ -889,25 +899,12 @@ fn saved_domain_snapshot_checks_the_same() {
     let mut tenancy = domain_tenancy(&creds);
     widen_finance_vendor(&mut tenancy);
     let server = start_server(&tenancy);
-    let saved = creds.dir.path().join("acme-finance.snapshot.json");
-    let saved_arg = saved.to_string_lossy().into_owned();
-    for format in ["json", "concise", "human"] {
-        // Domain names compare without regard to case; the snapshot records the tenancy's spelling.
-        let args = ["--profile", "digiusher", "--domain", "finance", "--format", format, "--save", &saved_arg];
-        let live = audit(&server, &creds, &args, &[]);
-        let offline = check(&["--profile", "digiusher", "--format", format, &saved_arg]);
-        assert_eq!(live.code, 1, "{live}");
-        assert_eq!(live.stdout, offline.stdout, "{format}");
-        assert_eq!(live.code, offline.code);
-        for code in ["LIVE001", "LIVE002", "LIVE003", "LIVE005"] {
-            assert!(live.stdout.contains(code), "{format}: no {code}:\n{live}");
-        }
-        if format == "human" {
-            // The Identity API's CLI commands reach the Default domain only: the fix names the domain.
-            assert!(live.stdout.contains("capability in identity domain `Finance`"), "{live}");
-        }
-    }
-    let snapshot = std::fs::read_to_string(&saved).unwrap();
+    // Domain names compare without regard to case; the snapshot records the tenancy's spelling.
+    let args = ["--profile", "digiusher", "--domain", "finance"];
+    let (human, snapshot) =
+        audit_and_check_saved(&server, &creds, &args, &["LIVE001", "LIVE002", "LIVE003", "LIVE005"]);
+    // The Identity API's CLI commands reach the Default domain only: the fix names the domain.
+    assert!(human.stdout.contains("capability in identity domain `Finance`"), "{human}");
     insta::assert_snapshot!("audit-oci-saved-domain-snapshot", snapshot);
 }
 
