@@ -347,6 +347,15 @@ const SCENARIOS: &[Scenario] = &[
         expected: &["LIVE006", "LIVE007", "OCI008"],
         exit: 1,
     },
+    // The onboarding policies were never applied (or the audit names the wrong group): nothing to
+    // judge, which is a finding rather than a silent pass.
+    Scenario {
+        name: "no-grants",
+        change: |t| policies(t).retain(|p| !p["name"].as_str().unwrap().starts_with("digiusher-")),
+        args: &[],
+        expected: &["LIVE009"],
+        exit: 1,
+    },
     // Against the reviewed files: a statement added live, a policy deleted live.
     Scenario {
         name: "drift",
