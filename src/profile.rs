@@ -146,8 +146,31 @@ impl Profile {
             return false;
         }
         let normalized = normalize(statement_text);
-        accepting.any(|e| e.normalized == normalized)
+        let unqualified = without_group_domains(&normalized);
+        accepting.any(|e| e.normalized == normalized || e.normalized == unqualified)
     }
+}
+
+/// A normalised statement with the identity domain taken off the groups of its subject
+/// (`'finance'/'vendor'` → `vendor`): a profile names the vendor's group unqualified, and the same
+/// grant to a vendor group of another identity domain is written `'Domain'/'group'`.
+fn without_group_domains(normalized: &str) -> String {
+    let mut in_subject = false;
+    let words: Vec<&str> = normalized
+        .split(' ')
+        .map(|word| {
+            match word {
+                "group" => in_subject = true,
+                "to" | "of" => in_subject = false,
+                _ => {}
+            }
+            match word.rsplit_once('/') {
+                Some((_, group)) if in_subject => group.trim_matches('\''),
+                _ => word,
+            }
+        })
+        .collect();
+    words.join(" ")
 }
 
 impl OciProfile {
@@ -208,6 +231,14 @@ mod tests {
         assert!(
             !digiusher.oci_accepts("Allow group digiusher-finops-group to read all-resources in tenancy", "OCI008")
         );
+        assert!(digiusher.oci_accepts(
+            "endorse group 'Finance'/'digiusher-finops-group' to read objects in tenancy usage-report",
+            "OCI008"
+        ));
+        assert!(!digiusher.oci_accepts(
+            "endorse group 'Finance'/'digiusher-finops-group' to manage objects in tenancy usage-report",
+            "OCI008"
+        ));
     }
 
     #[test]

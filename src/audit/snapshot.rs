@@ -46,6 +46,9 @@ pub struct Account {
 pub struct Vendor {
     pub profile: Option<String>,
     pub group: String,
+    /// The group's identity domain, when it is not the Default domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
     pub user: Option<String>,
 }
 

@@ -158,6 +158,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &live::unexpected_policy::RULE, check: Check::Live(live::unexpected_policy::check) },
     Rule { meta: &live::cross_tenancy_child::RULE, check: Check::Live(live::cross_tenancy_child::check) },
     Rule { meta: &live::drift::RULE, check: Check::Live(live::drift::check) },
+    Rule { meta: &live::group_not_granted::RULE, check: Check::Live(live::group_not_granted::check) },
     Rule { meta: &live::aws_external_id_mismatch::RULE, check: Check::Live(live::aws_external_id_mismatch::check) },
     Rule {
         meta: &live::aws_unexpected_managed_policy::RULE,

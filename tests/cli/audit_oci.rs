@@ -348,6 +348,15 @@ const SCENARIOS: &[Scenario] = &[
         expected: &["LIVE006", "LIVE007", "OCI008"],
         exit: 1,
     },
+    // The onboarding policies were never applied (or the audit names the wrong group): nothing to
+    // judge, which is a finding rather than a silent pass.
+    Scenario {
+        name: "no-grants",
+        change: |t| policies(t).retain(|p| !p["name"].as_str().unwrap().starts_with("digiusher-")),
+        args: &[],
+        expected: &["LIVE009"],
+        exit: 1,
+    },
     // Against the reviewed files: a statement added live, a policy deleted live.
     Scenario {
         name: "drift",
@@ -367,9 +376,14 @@ const SCENARIOS: &[Scenario] = &[
 
 #[test]
 fn audit_scenarios() {
+    run_scenarios(SCENARIOS, digiusher_tenancy);
+}
+
+/// Audits each scenario's change of the `base` tenancy and compares the findings.
+fn run_scenarios(scenarios: &[Scenario], base: fn(&Credentials) -> Value) {
     let creds = credentials("pkcs8.pem", "");
-    for scenario in SCENARIOS {
-        let mut tenancy = digiusher_tenancy(&creds);
+    for scenario in scenarios {
+        let mut tenancy = base(&creds);
         (scenario.change)(&mut tenancy);
         let server = start_server(&tenancy);
         let mut args = vec!["--profile", "digiusher", "--format", "concise"];
@@ -382,6 +396,12 @@ fn audit_scenarios() {
     }
 }
 
+/// The requests' paths, without their queries, are exactly `expected`.
+fn assert_operations<const N: usize>(paths: &[&str], expected: [String; N]) {
+    let operations: BTreeSet<&str> = paths.iter().map(|p| p.split('?').next().unwrap()).collect();
+    assert_eq!(operations, expected.iter().map(String::as_str).collect());
+}
+
 /// One audit reads the tenancy with exactly these operations, every one a signed GET, the
 /// list calls page by page.
 #[test]
@@ -392,19 +412,19 @@ fn every_request_is_a_signed_get() {
     assert_eq!(run.code, 0, "{run}");
     let requests = server.assert_signed_gets();
     let paths: Vec<&str> = requests.iter().map(|r| r["path"].as_str().unwrap()).collect();
-    let operations: BTreeSet<&str> = paths.iter().map(|p| p.split('?').next().unwrap()).collect();
-    let expected: BTreeSet<String> = [
-        format!("/20160918/tenancies/{TENANCY}"),
-        format!("/20160918/tenancies/{TENANCY}/regionSubscriptions"),
-        "/20160918/groups".into(),
-        "/20160918/compartments".into(),
-        "/20160918/policies".into(),
-        "/20160918/userGroupMemberships".into(),
-        format!("/20160918/users/{VENDOR_USER}"),
-        format!("/20160918/users/{VENDOR_USER}/apiKeys"),
-    ]
-    .into();
-    assert_eq!(operations, expected.iter().map(String::as_str).collect());
+    assert_operations(
+        &paths,
+        [
+            format!("/20160918/tenancies/{TENANCY}"),
+            format!("/20160918/tenancies/{TENANCY}/regionSubscriptions"),
+            "/20160918/groups".into(),
+            "/20160918/compartments".into(),
+            "/20160918/policies".into(),
+            "/20160918/userGroupMemberships".into(),
+            format!("/20160918/users/{VENDOR_USER}"),
+            format!("/20160918/users/{VENDOR_USER}/apiKeys"),
+        ],
+    );
     // The root and both active compartments, the root's six policies on three pages.
     let policy_pages: Vec<&&str> = paths.iter().filter(|p| p.starts_with("/20160918/policies?")).collect();
     assert_eq!(policy_pages.len(), 3 + 1 + 1, "{policy_pages:#?}");
@@ -428,21 +448,31 @@ fn saved_snapshot_checks_the_same() {
         (scenario.change)(&mut tenancy);
     }
     let server = start_server(&tenancy);
-    let saved = creds.dir.path().join("acme.snapshot.json");
+    let args = ["--profile", "digiusher", "--user", VENDOR_USER, "--expect", "fixtures/oci-audit/expect"];
+    let codes = ["LIVE002", "LIVE003", "LIVE004", "LIVE005", "LIVE006", "LIVE008", "OCI002"];
+    let snapshot = audit_and_check_saved(&server, &creds, &args, &codes).1;
+    insta::assert_snapshot!("audit-oci-saved-snapshot", snapshot);
+}
+
+/// Audits with `args` in each output format, saving the snapshot, and checks that `grantlint
+/// check` of the saved snapshot prints what the audit printed; every audit must exit 1 reporting
+/// `codes`. Returns the human-format audit and the saved snapshot.
+fn audit_and_check_saved(server: &Server, creds: &Credentials, args: &[&str], codes: &[&str]) -> (Run, String) {
+    let saved = creds.dir.path().join("saved.snapshot.json");
     let saved_arg = saved.to_string_lossy().into_owned();
+    let mut last = None;
     for format in ["json", "concise", "human"] {
-        let args = ["--profile", "digiusher", "--user", VENDOR_USER, "--expect", "fixtures/oci-audit/expect"];
-        let live = audit(&server, &creds, &[&args[..], &["--format", format, "--save", &saved_arg]].concat(), &[]);
+        let live = audit(server, creds, &[args, &["--format", format, "--save", &saved_arg]].concat(), &[]);
         let offline = check(&["--profile", "digiusher", "--format", format, &saved_arg]);
         assert_eq!(live.code, 1, "{live}");
         assert_eq!(live.stdout, offline.stdout, "{format}");
         assert_eq!(live.code, offline.code);
-        for code in ["LIVE002", "LIVE003", "LIVE004", "LIVE005", "LIVE006", "LIVE008", "OCI002"] {
+        for code in codes {
             assert!(live.stdout.contains(code), "{format}: no {code}:\n{live}");
         }
+        last = Some(live);
     }
-    let snapshot = std::fs::read_to_string(&saved).unwrap();
-    insta::assert_snapshot!("audit-oci-saved-snapshot", snapshot);
+    (last.unwrap(), std::fs::read_to_string(&saved).unwrap())
 }
 
 /// A 429 and a 500 are retried with backoff; the audit's verdict is the clean one.
@@ -644,4 +674,305 @@ fn paging_follows_every_token() {
     assert_eq!(pages("/20160918/groups?"), count("groups", &|_| true));
     let active = count("compartments", &|c| c["lifecycleState"] == "ACTIVE");
     assert_eq!(pages("/20160918/compartments?"), active.max(1));
+}
+
+// Identity domains: DigiUsher's group in the Finance domain, read through its SCIM API.
+
+/// The vendor's user in the Finance identity domain.
+const FINANCE_VENDOR: &str = "ocid1.user.oc1..aaaaaaaafinancedigiusher";
+const FINANCE_VENDOR_SCIM_ID: &str = "8f3c1a2b4d5e4f60a1b2c3d4e5f60718";
+const CAPABILITIES: &str = "urn:ietf:params:scim:schemas:oracle:idcs:extension:capabilities:User";
+
+/// DigiUsher's onboarding with the vendor's group in the Finance identity domain
+/// (`fixtures/oci-audit/identity-domains.json`): the policies name `'Finance'/'digiusher-finops-group'`,
+/// while the Default domain has a group of the same name — the customer's own FinOps team, alice
+/// its member — with a grant of its own that is no business of the vendor's.
+fn domain_tenancy(auditor: &Credentials) -> Value {
+    let mut tenancy = digiusher_tenancy(auditor);
+    for policy in policies(&mut tenancy) {
+        for statement in policy["statements"].as_array_mut().unwrap() {
+            let text = statement.as_str().unwrap();
+            *statement =
+                json!(text.replace("group digiusher-finops-group", "group 'Finance'/'digiusher-finops-group'"));
+        }
+    }
+    let team = "Allow group digiusher-finops-group to manage all-resources in compartment finance".to_string();
+    policies(&mut tenancy).push(policy("finops-team", TENANCY, &[team]));
+    let memberships = tenancy["memberships"].as_array_mut().unwrap();
+    memberships.retain(|m| m["userId"] != VENDOR_USER);
+    memberships.push(membership(ALICE, VENDOR_GROUP));
+    let path = repo_root().join("fixtures/oci-audit/identity-domains.json");
+    let domains: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    tenancy["domains"] = domains["domains"].clone();
+    tenancy["scim"] = domains["scim"].clone();
+    tenancy
+}
+
+/// The Finance domain's SCIM resources of one kind (`Users`, `Groups`, `ApiKeys`).
+fn finance<'t>(tenancy: &'t mut Value, kind: &str) -> &'t mut Vec<Value> {
+    tenancy["scim"]["idcs-finance"][kind].as_array_mut().unwrap()
+}
+
+/// The vendor's Finance user as its administrators may leave it: able to sign in to the
+/// console, holding a second, older API key, and added to the domain's Finance-Admins group.
+fn widen_finance_vendor(t: &mut Value) {
+    finance(t, "Users")[0][CAPABILITIES]["canUseConsolePassword"] = json!(true);
+    finance(t, "ApiKeys").push(json!({
+        "schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:apikey"],
+        "id": "4d5e6f708192431a9a0b1c2d3e4f5a6d",
+        "fingerprint": "7a:1b:2c:3d:4e:5f:60:71:82:93:a4:b5:c6:d7:e8:03",
+        "user": {"value": FINANCE_VENDOR_SCIM_ID, "ocid": FINANCE_VENDOR, "name": "digiusher-api"},
+        "meta": {"resourceType": "ApiKey", "created": "2025-10-01T10:00:00.000Z"}
+    }));
+    let admins = finance(t, "Groups").iter_mut().find(|g| g["displayName"] == "Finance-Admins").unwrap();
+    admins["members"].as_array_mut().unwrap().push(json!({
+        "value": FINANCE_VENDOR_SCIM_ID, "ocid": FINANCE_VENDOR, "type": "User", "name": "digiusher-api"
+    }));
+}
+
+const DOMAIN_SCENARIOS: &[Scenario] = &[
+    // The onboarding as published, in the Finance domain, named with --domain and the profile's
+    // group: nothing of the Default domain's same-named group or its `manage` grant is reported.
+    Scenario { name: "domain-clean", change: |_| {}, args: &["--domain", "Finance"], expected: &["OCI008"], exit: 0 },
+    // Console password, an extra (and stale) API key and another group, all read through SCIM.
+    Scenario {
+        name: "domain-vendor-user-widened",
+        change: widen_finance_vendor,
+        args: &["--group", "'Finance'/'digiusher-finops-group'"],
+        expected: &["LIVE001", "LIVE002", "LIVE003", "LIVE005", "OCI008"],
+        exit: 1,
+    },
+    // The vendor's group created in Finance, its policies written as DigiUsher publishes them,
+    // unqualified: they grant to the Default domain's group of that name, nothing to the vendor.
+    Scenario {
+        name: "domain-unqualified-statements",
+        change: |t| {
+            for policy in policies(t) {
+                for statement in policy["statements"].as_array_mut().unwrap() {
+                    *statement = json!(
+                        statement
+                            .as_str()
+                            .unwrap()
+                            .replace("'Finance'/'digiusher-finops-group'", "digiusher-finops-group")
+                    );
+                }
+            }
+        },
+        args: &["--domain", "Finance"],
+        expected: &["LIVE009"],
+        exit: 1,
+    },
+    // The same tenancy audited for the Default domain's group (unqualified, as policies mean it):
+    // the customer's team (alice, also an administrator) and its `manage` grant; none of the
+    // Finance domain's users or policies, so every onboarding grant is missing for this group.
+    Scenario {
+        name: "domain-default-group",
+        change: widen_finance_vendor,
+        args: &["--group", "digiusher-finops-group"],
+        expected: &[
+            "LIVE001", "LIVE005", "LIVE006", "OCI002", "OCI009", "OCI009", "OCI009", "OCI009", "OCI009", "OCI009",
+        ],
+        exit: 1,
+    },
+];
+
+#[test]
+fn audit_domain_scenarios() {
+    run_scenarios(DOMAIN_SCENARIOS, domain_tenancy);
+}
+
+/// A domain audit finds the domain with ListDomains and reads the group, its members, the
+/// vendor's user and its keys through the domain's SCIM API, never the Identity API's users and
+/// groups: every request a signed GET, and the SCIM ones asking for the attributes the API
+/// returns only on request.
+#[test]
+fn domain_requests_are_signed_gets() {
+    let creds = credentials("pkcs8.pem", "");
+    let server = start_server(&domain_tenancy(&creds));
+    let args = ["--profile", "digiusher", "--group", "Finance/digiusher-finops-group", "--format", "json"];
+    let run = audit(&server, &creds, &args, &[]);
+    assert_eq!(run.code, 0, "{run}");
+    let requests = server.assert_signed_gets();
+    let paths: Vec<&str> = requests.iter().map(|r| r["path"].as_str().unwrap()).collect();
+    assert_operations(
+        &paths,
+        [
+            format!("/20160918/tenancies/{TENANCY}"),
+            format!("/20160918/tenancies/{TENANCY}/regionSubscriptions"),
+            "/20160918/compartments".into(),
+            "/20160918/domains".into(),
+            "/20160918/policies".into(),
+            "/idcs-finance/admin/v1/Groups".into(),
+            "/idcs-finance/admin/v1/Users".into(),
+            "/idcs-finance/admin/v1/ApiKeys".into(),
+        ],
+    );
+    assert!(
+        paths.contains(&format!("/20160918/domains?compartmentId={TENANCY}&lifecycleState=ACTIVE&limit=1000").as_str())
+    );
+    let group_search = "/idcs-finance/admin/v1/Groups?filter=displayName%20eq%20%22digiusher-finops-group%22\
+                        &attributes=displayName%2Cocid%2Cmembers&startIndex=1&count=1000";
+    assert!(paths.contains(&group_search), "{paths:#?}");
+    let search = |resource: &str| paths.iter().find(|p| p.starts_with(resource)).unwrap().to_string();
+    let users = search("/idcs-finance/admin/v1/Users?");
+    assert!(users.contains(&format!("filter=ocid%20eq%20%22{FINANCE_VENDOR}%22")), "{users}");
+    assert!(users.contains("attributes=userName%2Cocid%2Cactive%2Cgroups%2C"), "{users}");
+    let keys = search("/idcs-finance/admin/v1/ApiKeys?");
+    assert!(keys.contains(&format!("filter=user.ocid%20eq%20%22{FINANCE_VENDOR}%22")), "{keys}");
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["summary"]["errors"], 0, "{report:#}");
+}
+
+/// SCIM searches follow `startIndex` to `totalResults`, and ListDomains its page tokens: with one
+/// item a page the audit prints what it prints with every item on one page.
+#[test]
+fn domain_paging_follows_every_page() {
+    let creds = credentials("pkcs8.pem", "");
+    let mut tenancy = domain_tenancy(&creds);
+    widen_finance_vendor(&mut tenancy);
+    let args = ["--profile", "digiusher", "--domain", "Finance", "--format", "json"];
+    tenancy["pageSize"] = json!(1000);
+    let whole = audit(&start_server(&tenancy), &creds, &args, &[]);
+    tenancy["pageSize"] = json!(1);
+    let server = start_server(&tenancy);
+    let paged = audit(&server, &creds, &args, &[]);
+    assert_eq!((paged.code, &paged.stdout), (whole.code, &whole.stdout));
+    assert!(paged.stdout.contains("7a:1b:2c:3d:4e:5f:60:71:82:93:a4:b5:c6:d7:e8:03"), "both keys read");
+    let requests = server.assert_signed_gets();
+    let pages = |prefix: &str| requests.iter().filter(|r| r["path"].as_str().unwrap().starts_with(prefix)).count();
+    // The vendor's two keys on two pages, the second asked for from item 2.
+    assert_eq!(pages("/idcs-finance/admin/v1/ApiKeys?"), 2);
+    assert!(
+        requests.iter().any(|r| r["path"].as_str().unwrap().contains("/ApiKeys?")
+            && r["path"].as_str().unwrap().contains("startIndex=2&"))
+    );
+    // The root's two active domains (Finance is the second) on two pages.
+    assert_eq!(pages(&format!("/20160918/domains?compartmentId={TENANCY}&")), 2);
+}
+
+/// A domain the tenancy does not have, a group the domain does not have, and a tenancy without
+/// identity domains (ListDomains answers 404) end the audit with exit 2 and say why.
+#[test]
+fn unknown_domains_and_groups_are_errors() {
+    let creds = credentials("pkcs8.pem", "");
+    let server = start_server(&domain_tenancy(&creds));
+    let run = audit(&server, &creds, &["--group", "Payroll/digiusher-finops-group"], &[]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(
+        run.stderr.contains("has no active identity domain named `Payroll`; its domains: Default, Finance, Marketing"),
+        "{}",
+        run.stderr
+    );
+    let run = audit(&server, &creds, &["--group", "Finance/vendor-that-never-was"], &[]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(
+        run.stderr.contains("identity domain `Finance` has no group named `vendor-that-never-was`"),
+        "{}",
+        run.stderr
+    );
+    let run = audit(&server, &creds, &["--group", "Finance/digiusher-finops-group", "--domain", "Marketing"], &[]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("--group names identity domain `Finance`, --domain `Marketing`"), "{}", run.stderr);
+    let run = audit(&server, &creds, &["--group", "'Finance/digiusher-finops-group"], &[]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("a quote is not closed"), "{}", run.stderr);
+    server.assert_signed_gets();
+
+    let classic = start_server(&digiusher_tenancy(&creds));
+    let run = audit(&classic, &creds, &["--group", "Finance/digiusher-finops-group"], &[]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("has no identity domains (ListDomains answered 404)"), "{}", run.stderr);
+    classic.assert_signed_gets();
+}
+
+/// In a tenancy without identity domains, `Default/GROUP` is the group an unqualified name is:
+/// the audit reads it through the Identity API, without asking for domains.
+#[test]
+fn the_default_domain_needs_no_domains() {
+    let creds = credentials("pkcs8.pem", "");
+    let args = ["--profile", "digiusher", "--format", "concise"];
+    let plain = audit(&start_server(&digiusher_tenancy(&creds)), &creds, &args, &[]);
+    let server = start_server(&digiusher_tenancy(&creds));
+    let qualified =
+        audit(&server, &creds, &[&args[..], &["--group", "'Default'/'digiusher-finops-group'"]].concat(), &[]);
+    assert_eq!((qualified.code, &qualified.stdout), (plain.code, &plain.stdout));
+    assert_eq!(codes(&qualified), ["OCI008"]);
+    let requests = server.assert_signed_gets();
+    assert!(requests.iter().all(|r| !r["path"].as_str().unwrap().starts_with("/20160918/domains")), "{requests:#?}");
+}
+
+/// A domain audit's saved snapshot records the domain, and checked offline gives the very output
+/// the audit gave.
+#[test]
+fn saved_domain_snapshot_checks_the_same() {
+    let creds = credentials("pkcs8.pem", "");
+    let mut tenancy = domain_tenancy(&creds);
+    widen_finance_vendor(&mut tenancy);
+    let server = start_server(&tenancy);
+    // Domain names compare without regard to case; the snapshot records the tenancy's spelling.
+    let args = ["--profile", "digiusher", "--domain", "finance"];
+    let (human, snapshot) =
+        audit_and_check_saved(&server, &creds, &args, &["LIVE001", "LIVE002", "LIVE003", "LIVE005"]);
+    // The Identity API's CLI commands reach the Default domain only: the fix names the domain.
+    assert!(human.stdout.contains("capability in identity domain `Finance`"), "{human}");
+    insta::assert_snapshot!("audit-oci-saved-domain-snapshot", snapshot);
+}
+
+/// The domain's SCIM API is retried like the Identity API (a 500 once), and a refusal ends the
+/// audit with exit 2 and the SCIM error's `detail`.
+#[test]
+fn domain_errors_are_retried_or_reported() {
+    let creds = credentials("pkcs8.pem", "");
+    let mut tenancy = domain_tenancy(&creds);
+    tenancy["faults"] = json!([{"path": "/idcs-finance/admin/v1/Users", "status": 500, "count": 1}]);
+    let server = start_server(&tenancy);
+    let args = ["--profile", "digiusher", "--domain", "Finance", "--format", "concise"];
+    let run = audit(&server, &creds, &args, &[]);
+    assert_eq!((run.code, codes(&run)), (0, vec!["OCI008".to_string()]), "{run}");
+    let requests = server.assert_signed_gets();
+    assert_eq!(requests.iter().filter(|r| r["retry"] == true).count(), 1, "{requests:#?}");
+
+    tenancy["faults"] = json!([{"path": "/idcs-finance/admin/v1/ApiKeys", "status": 403, "count": 1}]);
+    let server = start_server(&tenancy);
+    let run = audit(&server, &creds, &args, &[]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(
+        run.stderr.contains("ListApiKeys (identity domain) failed: OCI answered 403 Forbidden: injected fault"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("help: the identity domain refused the auditing user"), "{}", run.stderr);
+}
+
+/// The Finance domain's users, groups and keys as Oracle's Python SDK models write them
+/// (`tests/oci_server/sdk_scim.py`): the audit reads the SDK's attribute names — capabilities,
+/// MFA status, last login, members, key fingerprints and creation times.
+#[test]
+fn domain_resources_in_the_python_sdk_s_shape() {
+    let output = Command::new(python())
+        .arg(repo_root().join("tests/oci_server/sdk_scim.py"))
+        .args([FINANCE_VENDOR, "digiusher-finops-group"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python()));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "needs the `oci` package (scripts/requirements-test.txt):\n{stderr}");
+    let creds = credentials("pkcs8.pem", "");
+    let mut tenancy = domain_tenancy(&creds);
+    tenancy["scim"]["idcs-finance"] = serde_json::from_slice(&output.stdout).unwrap();
+    let server = start_server(&tenancy);
+    let saved = creds.dir.path().join("sdk.snapshot.json");
+    let args =
+        ["--profile", "digiusher", "--domain", "Finance", "--format", "concise", "--save", saved.to_str().unwrap()];
+    let run = audit(&server, &creds, &args, &[]);
+    assert_eq!(codes(&run), ["LIVE001", "LIVE002", "LIVE005", "OCI008"], "{run}");
+    server.assert_signed_gets();
+    let snapshot: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    let user = &snapshot["users"][0];
+    assert_eq!(user["id"], FINANCE_VENDOR);
+    assert_eq!(user["mfa_activated"], true);
+    assert_eq!(user["last_successful_login"], "2026-05-20T07:00:00.000Z");
+    assert_eq!(user["capabilities"]["can_use_console_password"], true);
+    assert_eq!(user["api_keys"][1]["created"], "2026-05-11T09:00:00.000Z");
+    assert_eq!(snapshot["groups"][0]["id"], "ocid1.group.oc1..aaaaaaaasdkvendor");
+    assert_eq!(snapshot["groups"][0]["members"][0]["user_name"], "digiusher-api");
 }

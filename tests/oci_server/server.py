@@ -18,11 +18,22 @@ signature verdict) to LOG, for the tests' read-only assertion.
 
 Scenario keys: tenancy, regionSubscriptions, compartments, policies, users, groups, memberships,
 apiKeys ({user id: [ApiKey]}), pageSize, faults — objects in the API's own camelCase shapes.
+
+Identity domains: without a `domains` key, ListDomains answers 404, as OCI does for a tenancy
+without identity domains. With one, each domain (`path` besides the API's fields) is served on
+this same server at `http://<this server>/<path>`, which ListDomains gives as its `url`, and
+`scim` {path: {"Users", "Groups", "ApiKeys"}} holds its SCIM resources. The SCIM routes check
+signatures like every other, and behave as the Identity Domains API does for what an audit reads:
+`filter` (`attribute eq "value"`, case-insensitive for names), `attributes` (a user's `groups`, a
+group's `members` and a user's last login come back only when named, and naming any attribute
+returns only those named plus the always-returned), `startIndex`/`count` paging in pages of
+`pageSize`, a user's `groups` derived from the groups' `members`, and SCIM error bodies.
 """
 
 import base64
 import email.utils
 import json
+import re
 import sys
 import threading
 import time
@@ -136,9 +147,12 @@ def authenticate(state, handler):
         fail("date header more than five minutes off")
 
 
-def route(state, path, query):
+def route(state, path, query, host):
     """The response body and its next-page token for a GET of path?query."""
     s = state.scenario
+    domain = scim_domain(state, path)
+    if domain is not None:
+        return scim_route(state, domain, path[len(domain["path"]) + 1:], query), None
     tenancy = s["tenancy"]
     parts = path[len(API):].strip("/").split("/") if path.startswith(API + "/") else []
     arg = lambda name: query.get(name, [None])[0]
@@ -196,6 +210,17 @@ def route(state, path, query):
     if parts == ["groups"]:
         in_tenancy()
         return paged(s.get("groups", []))
+    if parts == ["domains"]:
+        if "domains" not in s:
+            raise ApiError(404, "NotAuthorizedOrNotFound", "Authorization failed or requested resource not found.")
+        compartment = need("compartmentId")
+        state_filter = arg("lifecycleState")
+        found = [
+            {**{k: v for k, v in d.items() if k != "path"}, "url": f"http://{host}/{d['path']}"}
+            for d in s["domains"]
+            if d["compartmentId"] == compartment and (state_filter is None or d["lifecycleState"] == state_filter)
+        ]
+        return paged(found)
     if parts == ["userGroupMemberships"]:
         in_tenancy()
         found = s.get("memberships", [])
@@ -205,6 +230,89 @@ def route(state, path, query):
             found = [m for m in found if m["userId"] == arg("userId")]
         return paged(found)
     raise ApiError(404, "NotFound", f"No route for {path}")
+
+
+SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+USER_STATE = "urn:ietf:params:scim:schemas:oracle:idcs:extension:userState:User"
+# Per resource type: attributes always returned, and those returned only when asked for
+# (`returned: always` and `returned: request` in the Identity Domains API's schemas).
+ALWAYS = {"Users": ["id", "userName", "schemas"], "Groups": ["id", "displayName", "schemas"], "ApiKeys": ["id", "schemas"]}
+ON_REQUEST = {"Users": ["groups", f"{USER_STATE}:lastSuccessfulLoginDate"], "Groups": ["members"], "ApiKeys": []}
+CASE_EXACT = {"ocid", "user.ocid", "user.value", "id"}
+FILTER = re.compile(r'^([A-Za-z]+(?:\.[A-Za-z]+)?) eq ("(?:[^"\\]|\\.)*")$')
+
+
+def scim_domain(state, path):
+    for domain in state.scenario.get("domains", []):
+        if path.startswith("/" + domain["path"] + "/"):
+            return domain
+    return None
+
+
+def lookup(resource, attribute):
+    value = resource
+    for part in attribute.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def project(resource, kind, attributes):
+    """The resource as the API returns it for `attributes` (a list, or None when not given)."""
+    if attributes is None:
+        out = json.loads(json.dumps(resource))
+        for name in ON_REQUEST[kind]:
+            schema, _, attr = name.rpartition(":")
+            if schema:
+                out.get(schema, {}).pop(attr, None)
+            else:
+                out.pop(name, None)
+        return out
+    out = {k: resource[k] for k in ALWAYS[kind] if k in resource}
+    for name in attributes:
+        if name.startswith("urn:"):
+            schema, _, attr = name.rpartition(":")
+            if attr in resource.get(schema, {}):
+                out.setdefault(schema, {})[attr] = resource[schema][attr]
+        elif name in resource:
+            out[name] = resource[name]
+    return out
+
+
+def scim_route(state, domain, path, query):
+    """A SCIM search of one domain: a ListResponse."""
+    data = state.scenario.get("scim", {}).get(domain["path"], {})
+    kind = path.removeprefix("/admin/v1/")
+    if kind not in ALWAYS:
+        raise ApiError(404, "NotFound", f"No route for {path}")
+    arg = lambda name: query.get(name, [None])[0]
+    resources = [dict(r) for r in data.get(kind, [])]
+    if kind == "Users":
+        for user in resources:
+            user["groups"] = [
+                {"value": g["id"], "ocid": g["ocid"], "display": g["displayName"], "$ref": f"/admin/v1/Groups/{g['id']}"}
+                for g in data.get("Groups", [])
+                if any(m["value"] == user["id"] for m in g.get("members", []))
+            ]
+    if arg("filter") is not None:
+        match = FILTER.match(arg("filter"))
+        if not match:
+            raise ApiError(400, "InvalidFilter", f"unsupported filter {arg('filter')!r}")
+        attribute, wanted = match.group(1), json.loads(match.group(2))
+        if attribute in CASE_EXACT:
+            resources = [r for r in resources if lookup(r, attribute) == wanted]
+        else:
+            resources = [r for r in resources if str(lookup(r, attribute) or "").lower() == wanted.lower()]
+    attributes = arg("attributes").split(",") if arg("attributes") is not None else None
+    start = int(arg("startIndex") or 1)
+    count = min(state.page_size, int(arg("count") or 50))
+    page = resources[start - 1:start - 1 + count]
+    return {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        "totalResults": len(resources),
+        "startIndex": start,
+        "itemsPerPage": len(page),
+        "Resources": [project(r, kind, attributes) for r in page],
+    }
 
 
 def handler_for(state):
@@ -246,10 +354,12 @@ def handler_for(state):
                     code, message = codes.get(fault["status"], ("Fault", "injected fault"))
                     raise ApiError(fault["status"], code, message)
                 url = urlsplit(self.path)
-                body, next_page = route(state, url.path, parse_qs(url.query, keep_blank_values=True))
+                body, next_page = route(state, url.path, parse_qs(url.query, keep_blank_values=True), self.headers.get("host"))
                 status = 200
             except ApiError as e:
                 status, body = e.status, {"code": e.code, "message": e.message}
+                if scim_domain(state, urlsplit(self.path).path) is not None:
+                    body = {"schemas": [SCIM_ERROR], "detail": e.message, "status": str(e.status)}
                 entry["code"] = e.code
             entry["status"] = status
             # Logged before answering, so the log is complete once the client has its answer.

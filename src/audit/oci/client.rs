@@ -1,8 +1,9 @@
 //! A read-only client for OCI's Identity API (version 20160918).
 //!
-//! Read-only by construction: the operations below are the client's whole public surface, and
-//! they all go through one private [`Client::get`], the only place a request is built — so no
-//! caller can make this client send anything but a signed GET.
+//! Read-only by construction: the operations below and those of [`super::scim`] (an identity
+//! domain's SCIM API, at the domain's own URL) are the client's whole surface, and they all go
+//! through one [`Client::get`], the only place a request is built — so no caller can make this
+//! client send anything but a signed GET.
 //!
 //! Retries follow the Python SDK's default strategy ([`RetryPolicy`], shared with the AWS audit):
 //! network errors and timeouts, 429, 5xx except 501, and 409 `IncorrectState`/`LockConflict`,
@@ -24,11 +25,14 @@ const API_VERSION: &str = "20160918";
 /// IAM list calls accept up to 1000 items a page.
 const PAGE_LIMIT: &str = "1000";
 /// More pages than any tenancy has; a server that never stops paginating is an error, not a hang.
-const MAX_PAGES: usize = 10_000;
+pub(super) const MAX_PAGES: usize = 10_000;
 
 /// Query values are percent-encoded except RFC 3986's unreserved characters, so page tokens
 /// (`+`, `/`, `=`) and names with spaces reach the server unchanged.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// What the names of operations on an identity domain's own API end with.
+pub(super) const DOMAIN_API: &str = " (identity domain)";
 
 /// Why an operation failed. Displayed with OCI's own code, message and `opc-request-id`, which
 /// Oracle support asks for.
@@ -48,6 +52,10 @@ impl fmt::Display for Error {
             Error::Api(refusal) => {
                 refusal.write(f, "OCI", "opc-request-id")?;
                 match (refusal.status, refusal.code.as_str()) {
+                    // The Identity API accepted the same signature before any domain is read.
+                    (401 | 403, _) if refusal.operation.ends_with(DOMAIN_API) => f.write_str(
+                        "\nhelp: the identity domain refused the auditing user; an audit of a domain's group needs: Allow group <auditors> to inspect domains, inspect users, read users, inspect groups in tenancy (or `where target.resource.domain.name = '<domain>'`)",
+                    ),
                     (401, _) => f.write_str(
                         "\nhelp: check the profile's user, tenancy, fingerprint and key_file: the key's public half must be uploaded for that user, and this machine's clock must be within 5 minutes of OCI's",
                     ),
@@ -144,6 +152,16 @@ pub struct ApiKey {
     pub fingerprint: String,
     pub time_created: Option<String>,
     pub lifecycle_state: Option<String>,
+}
+
+/// An identity domain as ListDomains describes it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Domain {
+    pub id: String,
+    pub display_name: String,
+    /// The domain's own API root (`https://idcs-….identity.oraclecloud.com`), where its SCIM API is.
+    pub url: String,
 }
 
 /// Whose group memberships to list.
@@ -246,13 +264,24 @@ impl Client {
         self.get_json("ListApiKeys", &["users", user, "apiKeys"], &[])
     }
 
+    /// The active identity domains of one compartment; `None` when ListDomains answers 404, as it
+    /// does in a tenancy without identity domains (or for a user who may not inspect them).
+    pub fn list_domains(&self, compartment: &str) -> Result<Option<Vec<Domain>>> {
+        let query = [("compartmentId", compartment), ("lifecycleState", "ACTIVE")];
+        match self.list("ListDomains", &["domains"], &query) {
+            Ok(domains) => Ok(Some(domains)),
+            Err(Error::Api(refusal)) if refusal.status == 404 => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
     fn get_json<T: DeserializeOwned>(
         &self,
         operation: &'static str,
         path: &[&str],
         query: &[(&str, &str)],
     ) -> Result<T> {
-        let reply = self.get(operation, path, query)?;
+        let reply = self.get(operation, self.url(path, query))?;
         reply.decode(operation)
     }
 
@@ -271,7 +300,7 @@ impl Client {
             if let Some(token) = &page {
                 paged.push(("page", token));
             }
-            let reply = self.get(operation, path, &paged)?;
+            let reply = self.get(operation, self.url(path, &paged))?;
             let batch: Vec<T> = reply.decode(operation)?;
             items.extend(batch);
             match reply.next_page {
@@ -289,9 +318,8 @@ impl Client {
         Err(Error::Response { operation, detail: format!("more than {MAX_PAGES} pages"), request_id: None })
     }
 
-    /// Sends one signed GET, retrying as the SDKs do. The only request path of the client.
-    fn get(&self, operation: &'static str, path: &[&str], query: &[(&str, &str)]) -> Result<Reply> {
-        let url = self.url(path, query);
+    /// Sends one signed GET of `url`, retrying as the SDKs do. The only request path of the client.
+    pub(super) fn get(&self, operation: &'static str, url: Url) -> Result<Reply> {
         let request_id = new_request_id();
         let started = Instant::now();
         let mut attempt = 1;
@@ -340,13 +368,15 @@ impl Client {
         if status.is_success() {
             return Ok(Reply { body: body.to_vec(), next_page, request_id });
         }
+        // The Identity API's `{code, message}`, or a SCIM error's `detail` (RFC 7644 §3.12).
         #[derive(Deserialize)]
         struct ErrorBody {
             code: Option<String>,
             message: Option<String>,
+            detail: Option<String>,
         }
         let parsed: Option<ErrorBody> = serde_json::from_slice(&body).ok();
-        let (code, message) = parsed.map(|b| (b.code, b.message)).unwrap_or_default();
+        let (code, message) = parsed.map(|b| (b.code, b.message.or(b.detail))).unwrap_or_default();
         Err(Failure::Status {
             status: status.as_u16(),
             code: code.unwrap_or_else(|| status.canonical_reason().unwrap_or("error").replace(' ', "")),
@@ -356,20 +386,7 @@ impl Client {
     }
 
     fn url(&self, path: &[&str], query: &[(&str, &str)]) -> Url {
-        let mut url = self.base.clone();
-        #[allow(
-            clippy::expect_used,
-            reason = "`endpoint_url` accepted `base` only as an http(s) URL, which has a path"
-        )]
-        url.path_segments_mut().expect("an http(s) URL has a path").pop_if_empty().extend(path);
-        if !query.is_empty() {
-            let encoded: Vec<String> = query
-                .iter()
-                .map(|(name, value)| format!("{name}={}", utf8_percent_encode(value, QUERY_VALUE)))
-                .collect();
-            url.set_query(Some(&encoded.join("&")));
-        }
-        url
+        join(&self.base, path, query)
     }
 
     fn log(&self, line: fmt::Arguments) {
@@ -379,14 +396,14 @@ impl Client {
     }
 }
 
-struct Reply {
+pub(super) struct Reply {
     body: Vec<u8>,
     next_page: Option<String>,
-    request_id: Option<String>,
+    pub(super) request_id: Option<String>,
 }
 
 impl Reply {
-    fn decode<T: DeserializeOwned>(&self, operation: &'static str) -> Result<T> {
+    pub(super) fn decode<T: DeserializeOwned>(&self, operation: &'static str) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| Error::Response {
             operation,
             detail: format!("the body is not the JSON the API documents ({e})"),
@@ -454,7 +471,9 @@ fn transport_detail(error: &reqwest::Error) -> String {
     detail
 }
 
-fn api_root(endpoint: &str) -> std::result::Result<Url, String> {
+/// `endpoint` as a base URL signed requests may go to: https, or http to a loopback address;
+/// without query, fragment or final `/`.
+pub(super) fn signed_base(endpoint: &str) -> std::result::Result<Url, String> {
     let mut url = Url::parse(endpoint.trim()).map_err(|e| format!("endpoint `{endpoint}` is not a URL: {e}"))?;
     match url.scheme() {
         "https" => {}
@@ -468,10 +487,12 @@ fn api_root(endpoint: &str) -> std::result::Result<Url, String> {
     }
     url.set_query(None);
     url.set_fragment(None);
-    {
-        let mut segments = url.path_segments_mut().map_err(|_| format!("endpoint `{endpoint}` cannot have a path"))?;
-        segments.pop_if_empty();
-    }
+    url.path_segments_mut().map_err(|_| format!("endpoint `{endpoint}` cannot have a path"))?.pop_if_empty();
+    Ok(url)
+}
+
+fn api_root(endpoint: &str) -> std::result::Result<Url, String> {
+    let mut url = signed_base(endpoint)?;
     // Accept the endpoint with or without the API version, as the OCI CLI's --endpoint does.
     let ends_with_version = url.path_segments().and_then(|mut s| s.next_back()) == Some(API_VERSION);
     let mut segments = url.path_segments_mut().map_err(|_| format!("endpoint `{endpoint}` cannot have a path"))?;
@@ -481,6 +502,19 @@ fn api_root(endpoint: &str) -> std::result::Result<Url, String> {
     segments.push("");
     drop(segments);
     Ok(url)
+}
+
+/// `base` (checked by [`signed_base`]) with `path` appended and `query` percent-encoded.
+pub(super) fn join(base: &Url, path: &[&str], query: &[(&str, &str)]) -> Url {
+    let mut url = base.clone();
+    #[allow(clippy::expect_used, reason = "`signed_base` accepted `base` only as an http(s) URL, which has a path")]
+    url.path_segments_mut().expect("an http(s) URL has a path").pop_if_empty().extend(path);
+    if !query.is_empty() {
+        let encoded: Vec<String> =
+            query.iter().map(|(name, value)| format!("{name}={}", utf8_percent_encode(value, QUERY_VALUE))).collect();
+        url.set_query(Some(&encoded.join("&")));
+    }
+    url
 }
 
 /// A request id as the Python SDK makes them: 32 uppercase hex digits.

@@ -1,23 +1,25 @@
 //! The OCI audit: credentials ([`config`], [`keys`]), request signing ([`signer`]), the
-//! read-only Identity client ([`client`]), and [`fetch`], which turns a tenancy into a snapshot.
+//! read-only Identity client ([`client`]) and identity domain client ([`scim`]), and [`fetch`],
+//! which turns a tenancy into a snapshot.
 
 pub mod client;
 pub mod config;
+mod directory;
 pub mod keys;
 pub mod region;
+pub mod scim;
 pub mod signer;
 
 use super::Secret;
 use super::snapshot::{
-    Account, CompartmentRef, Document, Expected, ExpectedEntry, GroupEntry, KeyEntry, MemberEntry, NamedRef, OciBody,
-    PolicyEntry, UserEntry, Vendor,
+    Account, CompartmentRef, Document, Expected, ExpectedEntry, GroupEntry, OciBody, PolicyEntry, Vendor,
 };
 use crate::span::SpanMap;
 use crate::syntax::json;
 use crate::syntax::oci::parser::parse_statement;
 use crate::syntax::oci::{read_json, read_text};
-use crate::syntax::snapshot::oci::names_group;
-use client::{Client, Compartment, Members};
+use crate::syntax::snapshot::oci::{DEFAULT_DOMAIN, names_group};
+use client::{Client, Compartment, Domain};
 use config::{Config, KeySource};
 use signer::Signer;
 use std::collections::{BTreeMap, HashMap};
@@ -27,8 +29,10 @@ use zeroize::Zeroizing;
 /// What the audit looks for in the tenancy.
 #[derive(Debug)]
 pub struct Target {
-    /// The vendor's group, by name (the Default identity domain's).
+    /// The vendor's group, by name.
     pub group: String,
+    /// The group's identity domain, by name; `None` for the Default domain.
+    pub domain: Option<String>,
     /// The vendor's user; when absent, every member of the group is audited as one.
     pub user: Option<String>,
     pub profile: Option<String>,
@@ -97,21 +101,23 @@ pub fn fetch(
     if let (true, Some(home)) = (follow_home_region, &home) {
         client.set_endpoint(&region::identity_endpoint(home, tenancy_id)?)?;
     }
-    let groups = client.list_groups(tenancy_id).map_err(fail)?;
-    let Some(group) = groups.iter().find(|g| g.name.eq_ignore_ascii_case(&target.group)) else {
-        return Err(format!(
-            "tenancy {} ({tenancy_id}) has no group named `{}` in its Default identity domain; name the vendor's group with --group",
-            tenancy.name, target.group
-        ));
-    };
     let compartments = client.list_compartments(tenancy_id).map_err(fail)?;
+    // The domain as the tenancy spells it, which the snapshot records.
+    let (directory, domain) = match &target.domain {
+        None => (directory::classic(client, tenancy_id, &tenancy.name, &target)?, None),
+        Some(name) => {
+            let domain = find_domain(client, tenancy_id, &tenancy.name, &compartments, name)?;
+            (directory::domain(client, &domain, &target)?, Some(domain.display_name))
+        }
+    };
+    let group = &directory.group;
     let paths = compartment_paths(tenancy_id, &compartments);
     let mut policies = Vec::new();
     let compartments: Vec<&String> = paths.keys().collect();
     let listed = list_policies(client, &compartments).map_err(fail)?;
     for ((_, path), listed) in paths.iter().zip(listed) {
         for policy in listed {
-            if policy.statements.iter().any(|s| mentions(s, &group.name, &group.id)) {
+            if policy.statements.iter().any(|s| mentions(s, domain.as_deref(), &group.name, &group.id)) {
                 policies.push(PolicyEntry {
                     id: policy.id,
                     name: policy.name,
@@ -124,68 +130,77 @@ pub fn fetch(
     }
     policies.sort_by(|a, b| (&a.compartment.path, &a.name).cmp(&(&b.compartment.path, &b.name)));
 
-    let active = |state: &Option<String>| state.as_deref().is_none_or(|s| s.eq_ignore_ascii_case("ACTIVE"));
-    let members: Vec<String> = client
-        .list_memberships(tenancy_id, Members::OfGroup(&group.id))
-        .map_err(fail)?
-        .into_iter()
-        .filter(|m| active(&m.lifecycle_state))
-        .map(|m| m.user_id)
-        .collect();
-    let group_names: HashMap<&str, &str> = groups.iter().map(|g| (g.id.as_str(), g.name.as_str())).collect();
-    let vendor_users = match &target.user {
-        Some(user) => vec![user.clone()],
-        None => members.clone(),
-    };
-    let mut users = Vec::new();
-    for id in &vendor_users {
-        let user = client.get_user(id).map_err(fail)?;
-        let keys = client.list_api_keys(id).map_err(fail)?;
-        let mut user_groups: Vec<NamedRef> = client
-            .list_memberships(tenancy_id, Members::OfUser(id))
-            .map_err(fail)?
-            .into_iter()
-            .filter(|m| active(&m.lifecycle_state))
-            .map(|m| NamedRef {
-                name: group_names.get(m.group_id.as_str()).unwrap_or(&"?").to_string(),
-                id: m.group_id,
-            })
-            .collect();
-        user_groups.sort_by(|a, b| a.name.cmp(&b.name));
-        users.push(UserEntry {
-            id: user.id,
-            name: user.name,
-            state: user.lifecycle_state,
-            capabilities: user.capabilities.unwrap_or_default(),
-            mfa_activated: user.is_mfa_activated,
-            last_successful_login: user.last_successful_login_time,
-            groups: user_groups,
-            api_keys: keys
-                .into_iter()
-                .map(|k| KeyEntry { fingerprint: k.fingerprint, created: k.time_created, state: k.lifecycle_state })
-                .collect(),
-        });
-    }
-    users.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut member_entries = Vec::new();
-    for id in members {
-        let name = match users.iter().find(|u| u.id == id) {
-            Some(user) => user.name.clone(),
-            None => client.get_user(&id).map_err(fail)?.name,
-        };
-        member_entries.push(MemberEntry { user_id: id, user_name: Some(name) });
-    }
-    member_entries.sort_by(|a, b| a.user_name.cmp(&b.user_name));
-
     let account = Account { id: tenancy.id, name: Some(tenancy.name), home_region: home };
+    let vendor = Vendor { profile: target.profile, group: group.name.clone(), domain, user: target.user };
     let body = OciBody {
-        vendor: Vendor { profile: target.profile, group: group.name.clone(), user: target.user },
+        vendor,
         policies,
-        users,
-        groups: vec![GroupEntry { id: group.id.clone(), name: group.name.clone(), members: member_entries }],
+        users: directory.users,
+        groups: vec![GroupEntry { id: group.id.clone(), name: group.name.clone(), members: directory.members }],
         expected: target.expected,
     };
     Ok(Document::new("oci", account, body))
+}
+
+/// The active identity domain named `name` (as policies name it: its display name, without regard
+/// to case). Domains live in the root compartment unless created elsewhere, so the root's are
+/// listed first and the other compartments' only when the root has no such domain.
+fn find_domain(
+    client: &Client,
+    tenancy_id: &str,
+    tenancy: &str,
+    compartments: &[Compartment],
+    name: &str,
+) -> Result<Domain, String> {
+    let fail = |e: client::Error| e.to_string();
+    let Some(mut domains) = client.list_domains(tenancy_id).map_err(fail)? else {
+        return Err(format!(
+            "tenancy {tenancy} ({tenancy_id}) has no identity domains (ListDomains answered 404), so it has no domain `{name}`; \
+             an auditing user who may not `inspect domains` gets the same answer"
+        ));
+    };
+    let named = |domains: &[Domain]| domains.iter().find(|d| d.display_name.eq_ignore_ascii_case(name)).cloned();
+    if let Some(domain) = named(&domains) {
+        return Ok(domain);
+    }
+    for compartment in compartments {
+        let found = client.list_domains(&compartment.id).map_err(fail)?.unwrap_or_default();
+        if let Some(domain) = named(&found) {
+            return Ok(domain);
+        }
+        domains.extend(found);
+    }
+    let mut names: Vec<&str> = domains.iter().map(|d| d.display_name.as_str()).collect();
+    names.sort_unstable();
+    Err(format!(
+        "tenancy {tenancy} ({tenancy_id}) has no active identity domain named `{name}`; its domains: {}",
+        names.join(", ")
+    ))
+}
+
+/// Splits `--group`'s `DOMAIN/GROUP` (or `'DOMAIN'/'GROUP'`, as policies write it) into the
+/// domain, if one is named, and the group.
+pub fn parse_group(text: &str) -> Result<(Option<String>, String), String> {
+    let unquote = |part: &str| -> Result<String, String> {
+        let part = part.trim();
+        let inner = match part.strip_prefix('\'') {
+            Some(rest) => rest.strip_suffix('\'').ok_or_else(|| format!("--group `{text}`: a quote is not closed"))?,
+            None => part,
+        };
+        if inner.is_empty() || inner.contains('\'') {
+            return Err(format!("--group `{text}`: expected GROUP, DOMAIN/GROUP or 'DOMAIN'/'GROUP'"));
+        }
+        Ok(inner.to_string())
+    };
+    match text.split_once('/') {
+        None => Ok((None, unquote(text)?)),
+        Some((domain, group)) => Ok((Some(unquote(domain)?), unquote(group)?)),
+    }
+}
+
+/// Whether `domain` names the Default domain.
+pub fn is_default(domain: &str) -> bool {
+    domain.eq_ignore_ascii_case(DEFAULT_DOMAIN)
 }
 
 /// Compartments whose policies are listed at once: a tenancy has hundreds of compartments, and
@@ -246,12 +261,13 @@ fn compartment_paths(tenancy: &str, compartments: &[Compartment]) -> BTreeMap<St
     paths
 }
 
-/// Whether a statement grants to the vendor group. A statement that does not parse is kept when
-/// its text names the group, so that the audit reports it rather than hiding it.
-fn mentions(statement: &str, group: &str, group_id: &str) -> bool {
+/// Whether a statement grants to the vendor group of identity domain `domain` (`None`: Default).
+/// A statement that does not parse is kept when its text names the group, so that the audit
+/// reports it rather than hiding it.
+fn mentions(statement: &str, domain: Option<&str>, group: &str, group_id: &str) -> bool {
     let map = SpanMap::Offset(0);
     match parse_statement(statement, &map) {
-        Ok(parsed) => names_group(&parsed, group, Some(group_id)),
+        Ok(parsed) => names_group(&parsed, domain, group, Some(group_id)),
         Err(_) => statement.to_ascii_lowercase().contains(&group.to_ascii_lowercase()) || statement.contains(group_id),
     }
 }
@@ -310,8 +326,29 @@ mod tests {
 
     #[test]
     fn unparsable_statements_mentioning_the_group_are_kept() {
-        assert!(mentions("Allow group Vendor to read metrics in tenancy", "vendor", "ocid1.group.oc1..v"));
-        assert!(mentions("Allow group vendor to frobnicate", "vendor", "ocid1.group.oc1..v"));
-        assert!(!mentions("Allow group other to read metrics in tenancy", "vendor", "ocid1.group.oc1..v"));
+        let mentions = |statement| mentions(statement, None, "vendor", "ocid1.group.oc1..v");
+        assert!(mentions("Allow group Vendor to read metrics in tenancy"));
+        assert!(mentions("Allow group vendor to frobnicate"));
+        assert!(!mentions("Allow group other to read metrics in tenancy"));
+    }
+
+    #[test]
+    fn a_domain_group_is_mentioned_with_its_domain() {
+        let mentions = |statement| mentions(statement, Some("Finance"), "vendor", "ocid1.group.oc1..v");
+        assert!(mentions("Allow group 'Finance'/'vendor' to read metrics in tenancy"));
+        assert!(!mentions("Allow group vendor to read metrics in tenancy"));
+        assert!(!mentions("Allow group 'Default'/'vendor' to read metrics in tenancy"));
+    }
+
+    #[test]
+    fn groups_may_name_their_domain() {
+        let parse = |text| parse_group(text).unwrap();
+        assert_eq!(parse("vendor"), (None, "vendor".to_string()));
+        assert_eq!(parse("Finance/vendor"), (Some("Finance".to_string()), "vendor".to_string()));
+        assert_eq!(parse("'Finance Team'/'vendor'"), (Some("Finance Team".to_string()), "vendor".to_string()));
+        assert_eq!(parse("'Default'/'vendor'"), (Some("Default".to_string()), "vendor".to_string()));
+        assert!(parse_group("'Finance/vendor").unwrap_err().contains("quote is not closed"));
+        assert!(parse_group("Finance/").is_err());
+        assert!(parse_group("/vendor").is_err());
     }
 }

@@ -24,12 +24,13 @@ use oci::OciArgs;
 #[cfg(not(feature = "audit-oci"))]
 type OciArgs = CompiledOut;
 
+/// Each audit's arguments are boxed: they are many, and a build without the other audit would
+/// leave the variants' sizes far apart.
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Audit an OCI tenancy's grants to a vendor over the Identity API (read-only)
-    Oci(OciArgs),
+    /// Audit an OCI tenancy's grants to a vendor over the Identity and identity domain APIs (read-only)
+    Oci(Box<OciArgs>),
     /// Audit the role (or legacy user) an AWS account grants a vendor, over IAM (read-only)
-    // Boxed: its flags are many, the other commands' few.
     Aws(Box<AwsArgs>),
 }
 
@@ -48,7 +49,7 @@ pub struct CompiledOut {
 pub fn run(command: AuditCommand, color: bool) -> io::Result<u8> {
     match command {
         #[cfg(feature = "audit-oci")]
-        AuditCommand::Oci(args) => oci::audit(args, color),
+        AuditCommand::Oci(args) => oci::audit(*args, color),
         #[cfg(not(feature = "audit-oci"))]
         AuditCommand::Oci(_) => compiled_out("oci"),
         #[cfg(feature = "audit-aws")]

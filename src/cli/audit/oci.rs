@@ -24,9 +24,15 @@ pub struct OciArgs {
     #[arg(long, value_name = "OCID")]
     user: Option<String>,
 
-    /// The vendor's group [default: the profile's]
-    #[arg(long, value_name = "NAME")]
+    /// The vendor's group [default: the profile's]; DOMAIN/GROUP (or 'DOMAIN'/'GROUP', as
+    /// policies write it) for a group of an identity domain other than Default
+    #[arg(long, value_name = "[DOMAIN/]NAME")]
     group: Option<String>,
+
+    /// The identity domain of the vendor's group, read through the domain's own API
+    /// [default: Default, read through the Identity API]
+    #[arg(long, value_name = "NAME")]
+    domain: Option<String>,
 
     #[command(flatten)]
     vendor: VendorArgs,
@@ -50,6 +56,13 @@ pub fn audit(args: OciArgs, color: bool) -> io::Result<u8> {
         .clone()
         .or_else(|| profile.as_ref().and_then(|p| p.oci.as_ref()).map(|oci| oci.group.clone()))
         .ok_or_else(|| usage_error("name the vendor's group with --group, or pass a --profile that names one"))?;
+    let (named_domain, group) = oci::parse_group(&group).map_err(usage_error)?;
+    let domain = match (named_domain, args.domain.clone()) {
+        (Some(named), Some(flag)) if !named.eq_ignore_ascii_case(&flag) => {
+            return Err(usage_error(format!("--group names identity domain `{named}`, --domain `{flag}`; give one")));
+        }
+        (named, flag) => named.or(flag).filter(|d| !oci::is_default(d)),
+    };
     let expected = args.expect.as_deref().map(oci::read_expected).transpose().map_err(usage_error)?;
     let flags =
         Flags { config_file: args.config.clone(), profile: args.oci_profile.clone(), endpoint: args.endpoint.clone() };
@@ -74,7 +87,8 @@ pub fn audit(args: OciArgs, color: bool) -> io::Result<u8> {
     }
     let mut client =
         Client::new(&endpoint, signer, RetryPolicy::default(), args.snapshot.output.verbose).map_err(usage_error)?;
-    let target = Target { group, user: args.user.clone(), profile: profile.as_ref().map(|p| p.name.clone()), expected };
+    let profile_name = profile.as_ref().map(|p| p.name.clone());
+    let target = Target { group, domain, user: args.user.clone(), profile: profile_name, expected };
     let document =
         oci::fetch(&mut client, &oci_config.tenancy, target, oci_config.endpoint.is_none()).map_err(usage_error)?;
     args.snapshot.lint_snapshot(&document, profile.as_ref(), &config, color)

@@ -15,6 +15,7 @@ pub mod cross_tenancy_child;
 pub mod drift;
 pub mod extra_api_key;
 pub mod group_membership;
+pub mod group_not_granted;
 pub mod stale_api_key;
 pub mod unexpected_policy;
 pub mod user_other_groups;

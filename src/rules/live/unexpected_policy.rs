@@ -11,7 +11,8 @@ declare_rule! {
     /// compartment while debugging, an old policy from a trial — widens the vendor's access outside
     /// the reviewed set, and is easy to miss because it lives far from the onboarding policies.
     /// The finding points at the policy's first statement that names the group; other rules judge
-    /// what the statements grant.
+    /// what the statements grant. A vendor group in an identity domain other than Default is named
+    /// `'Domain'/'group'`; an unqualified name is the Default domain's group, another group.
     ///
     /// Needs a profile; without one this rule is quiet.
     pub static RULE = { code: "LIVE006", name: "live-oci-unexpected-policy", severity: Error };
@@ -21,9 +22,11 @@ pub fn check(live: &Live, cx: &mut Context) {
     let Some(profile) = cx.profile.and_then(|p| p.oci.as_ref()) else { return };
     let Some(group) = &live.snapshot.oci.vendor_group else { return };
     let group_id = live.vendor_group().map(|g| g.id.value.as_ref());
+    let domain = live.snapshot.oci.vendor_domain.as_ref().map(|d| d.value.as_ref());
     let mut found = Vec::new();
     for (entry, policy) in live.snapshot.oci.policies.iter().zip(live.policies) {
-        let Some(first) = policy.statements.iter().find(|s| names_group(&s.statement, &group.value, group_id)) else {
+        let Some(first) = policy.statements.iter().find(|s| names_group(&s.statement, domain, &group.value, group_id))
+        else {
             continue;
         };
         let compartment = entry.compartment_path.join(":");

@@ -2,7 +2,7 @@
 //!
 //! | key | meaning |
 //! |---|---|
-//! | `vendor` | what the audit looked for: `profile` (or null), `group`, `user` (null when the group's members were taken) |
+//! | `vendor` | what the audit looked for: `profile` (or null), `group`, `domain` (the group's identity domain; absent for the Default domain), `user` (null when the group's members were taken) |
 //! | `policies` | every policy that grants to the vendor: `id`, `name`, `compartment` {`id`, `path` (names below the root)} and `statements` |
 //! | `users` | the vendor's users: `id`, `name`, `state`, `capabilities`, `mfa_activated`, `last_successful_login`, `groups` [{`id`, `name`}], `api_keys` [{`fingerprint`, `created`, `state`}] |
 //! | `groups` | the vendor's group: `id`, `name`, `members` [{`user_id`, `user_name`}] |
@@ -24,6 +24,8 @@ use crate::syntax::oci::{self, PolicySource};
 #[derive(Debug, Default)]
 pub struct OciSnapshot<'t> {
     pub vendor_group: Option<Text<'t>>,
+    /// The vendor group's identity domain; `None` for the Default domain.
+    pub vendor_domain: Option<Text<'t>>,
     pub vendor_user: Option<Text<'t>>,
     pub policies: Vec<LivePolicy<'t>>,
     pub users: Vec<LiveUser<'t>>,
@@ -96,34 +98,41 @@ pub struct ExpectedPolicy<'t> {
     pub statements: Vec<Text<'t>>,
 }
 
-/// Whether a statement grants (or denies) something to the group named `name` in the default
-/// identity domain, or to the group with OCID `id`. Admit statements name a foreign group, so
-/// they never match. The audit asks it to pick the policies it keeps, the live rules to judge them.
-pub fn names_group(statement: &Statement, name: &str, id: Option<&str>) -> bool {
+/// Whether a statement grants (or denies) something to the group named `name` in the identity
+/// domain `domain` (`None`: the Default domain), or to the group with OCID `id`. A statement's
+/// unqualified group name means the Default domain, as OCI reads it. Admit statements name a
+/// foreign group, so they never match. The audit asks it to pick the policies it keeps, the live
+/// rules to judge them.
+pub fn names_group(statement: &Statement, domain: Option<&str>, name: &str, id: Option<&str>) -> bool {
     if matches!(statement.kind, StatementKind::Admit { .. }) {
         return false;
     }
     let Some(parts) = statement.parts() else { return false };
     let SubjectKind::Group(principals) = &parts.subject.kind else { return false };
+    let wanted = domain.unwrap_or(DEFAULT_DOMAIN);
     principals.iter().any(|principal| match principal {
         Principal::Name { domain, name: group } => {
-            group.eq_ignore_case(name) && domain.is_none_or(|d| d.eq_ignore_case("Default"))
+            group.eq_ignore_case(name) && domain.map_or(DEFAULT_DOMAIN, |d| d.text).eq_ignore_ascii_case(wanted)
         }
         Principal::Id(ocid) => id == Some(ocid.text),
     })
 }
+
+/// The identity domain every tenancy has, which an unqualified group name means.
+pub const DEFAULT_DOMAIN: &str = "Default";
 
 impl<'t> Reader<'t> {
     /// Reads what follows the envelope of an OCI snapshot of `tenancy`.
     pub(super) fn oci(&mut self, root: &Object<'t>, tenancy: &str) -> OciSnapshot<'t> {
         let vendor = self.object_field(root, "vendor", "the snapshot");
         let vendor_group = vendor.and_then(|v| self.optional_string(v, "group", "vendor"));
+        let vendor_domain = vendor.and_then(|v| self.optional_string(v, "domain", "vendor"));
         let vendor_user = vendor.and_then(|v| self.optional_string(v, "user", "vendor"));
         let policies = self.each(root, "policies", "the snapshot", |r, value, what| r.policy(value, what, tenancy));
         let users = self.each(root, "users", "the snapshot", Self::user);
         let groups = self.each(root, "groups", "the snapshot", Self::group);
         let expected = self.expected(root, Self::expected_policy);
-        OciSnapshot { vendor_group, vendor_user, policies, users, groups, expected }
+        OciSnapshot { vendor_group, vendor_domain, vendor_user, policies, users, groups, expected }
     }
 
     fn policy(&mut self, value: &Value<'t>, what: &str, tenancy: &str) -> Option<LivePolicy<'t>> {
@@ -205,15 +214,18 @@ mod tests {
     use crate::span::SpanMap;
     use crate::syntax::oci::parser::parse_statement;
 
-    #[test]
-    fn group_names_match_in_the_default_domain_only() {
+    fn named(text: &str, domain: Option<&str>) -> bool {
         let map = SpanMap::Offset(0);
-        let named = |text: &str| {
-            let statement = parse_statement(text, &map).unwrap();
-            names_group(&statement, "vendor", Some("ocid1.group.oc1..v"))
-        };
+        let statement = parse_statement(text, &map).unwrap();
+        names_group(&statement, domain, "vendor", Some("ocid1.group.oc1..v"))
+    }
+
+    #[test]
+    fn unqualified_names_mean_the_default_domain() {
+        let named = |text: &str| named(text, None);
         assert!(named("Allow group Vendor to read metrics in tenancy"));
         assert!(named("Allow group 'Default'/'vendor' to read metrics in tenancy"));
+        assert!(named("Allow group default/vendor to read metrics in tenancy"));
         assert!(named("Allow group id ocid1.group.oc1..v to read metrics in tenancy"));
         assert!(named("endorse group vendor to read objects in tenancy usage-report"));
         assert!(!named("Allow group 'Other'/'vendor' to read metrics in tenancy"));
@@ -222,5 +234,19 @@ mod tests {
             "define tenancy usage-report as ocid1.tenancy.oc1..aaaaaaaaned4fkpkisbwjlr56u7cj63lf3wffbilvqknstgtvzub7vhqkggq"
         ));
         assert!(!named("admit group vendor of tenancy x to read objects in tenancy"));
+    }
+
+    #[test]
+    fn a_domain_group_is_named_only_with_its_domain() {
+        let named = |text: &str| named(text, Some("Finance"));
+        assert!(named("Allow group 'Finance'/'vendor' to read metrics in tenancy"));
+        assert!(named("Allow group 'finance'/'Vendor' to read metrics in tenancy"));
+        assert!(named("Allow group admins, Finance/vendor to read metrics in tenancy"));
+        assert!(named("Allow group id ocid1.group.oc1..v to read metrics in tenancy"));
+        // The Default domain's group of the same name is another group.
+        assert!(!named("Allow group vendor to read metrics in tenancy"));
+        assert!(!named("Allow group 'Default'/'vendor' to read metrics in tenancy"));
+        assert!(!named("Allow group 'Finance'/'admins' to read metrics in tenancy"));
+        assert!(!named("Allow group 'Marketing'/'vendor' to read metrics in tenancy"));
     }
 }
