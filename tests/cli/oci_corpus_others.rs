@@ -112,7 +112,9 @@ fn findings_on_other_authors_policies_are_reviewed() {
                     total += 1;
                     agreed += usize::from(agree);
                 }
-                None => problems.push_str(&format!("{source}: not reviewed: {}:{} {} {message}\n", key.0, key.1, key.2)),
+                None => {
+                    problems.push_str(&format!("{source}: not reviewed: {}:{} {} {message}\n", key.0, key.1, key.2))
+                }
             }
         }
         for (key, _, why) in want {

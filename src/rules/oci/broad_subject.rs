@@ -39,9 +39,8 @@ pub fn check(policy: &Policy, cx: &mut Context) {
             continue;
         }
         let subject = parts.subject;
-        let resources = matches!(subject.kind, SubjectKind::AnyUser)
-            .then(|| parts.condition.and_then(principal_type))
-            .flatten();
+        let resources =
+            matches!(subject.kind, SubjectKind::AnyUser).then(|| parts.condition.and_then(principal_type)).flatten();
         match &subject.kind {
             SubjectKind::AnyUser if resources.is_some() => {
                 let (Some(group), Some(kind)) = (&group, resources) else { continue };
@@ -105,7 +104,10 @@ fn principal_type<'c>(condition: &'c Condition<'_>) -> Option<&'c str> {
             }
         }
         Condition::Group { all: true, items, .. } => items.iter().find_map(principal_type),
-        Condition::Group { all: false, items, .. } if items.len() == 1 => principal_type(&items[0]),
+        Condition::Group { all: false, items, .. } => match items.as_slice() {
+            [only] => principal_type(only),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -144,7 +144,11 @@ mod tests {
             ),
             ("ocid1.tenancy", &["tenancy"][..], "form"),
             // Datadog's OCI Resource Manager stack defines usage-report so.
-            ("ocid1.tenancy.oc1..aaaaaaaaned4fkpkisbwjlr56u7cj63lf3wffbilvqknstgtvzub", &["tenancy"][..], "cut short, 8"),
+            (
+                "ocid1.tenancy.oc1..aaaaaaaaned4fkpkisbwjlr56u7cj63lf3wffbilvqknstgtvzub",
+                &["tenancy"][..],
+                "cut short, 8",
+            ),
             (
                 "ocid1.tenancy.oc1.iad.aaaaaaaaned4fkpkisbwjlr56u7cj63lf3wffbilvqknstgtvzub7vhqkggq",
                 &["tenancy"][..],
