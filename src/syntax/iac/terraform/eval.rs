@@ -260,7 +260,9 @@ impl<'m, 'b> Eval<'m, 'b> {
                         other => {
                             // Terraform stops on a null here, so a null default is a value given when it runs.
                             let why = match other {
-                                Value::Absent => "this is null unless given when Terraform runs, so it is not checked",
+                                Value::Absent => {
+                                    "this is null by default, which Terraform cannot interpolate: its value is given when Terraform runs"
+                                }
                                 _ => "this is not a string, so it is not interpolated",
                             };
                             match self.unknown(interpolation.expr.span(), at, Some(why.to_string())) {

@@ -189,7 +189,7 @@ fn a_null_default_in_a_statement_is_given_at_deploy_time() {
     let template = read(source, &[], &no_files);
     let texts = statements(policy(&template, "oci_identity_policy.p"));
     assert_eq!(texts[0].0, "Allow group var.g to read log-content in tenancy");
-    assert!(template.unresolved.iter().any(|u| u.message.contains("null unless given")), "{:?}", template.unresolved);
+    assert!(template.unresolved.iter().any(|u| u.message.contains("null by default")), "{:?}", template.unresolved);
 }
 
 #[test]
