@@ -32,6 +32,8 @@ pub struct OciCatalog {
     pub source: &'static str,
     families: HashMap<&'static str, Vec<&'static str>>,
     types: HashMap<&'static str, ()>,
+    /// Whether `use` and `manage` add permissions to a type's `read` (`None`: not listed).
+    beyond_read: HashMap<&'static str, [Option<bool>; 2]>,
     aliases: HashMap<&'static str, &'static str>,
     permissions: HashMap<&'static str, PermissionLevel>,
     data_exposing: HashMap<&'static str, &'static str>,
@@ -49,6 +51,7 @@ impl OciCatalog {
             source: catalog.lines().next().and_then(|l| l.strip_prefix("# source: ")).unwrap_or("unknown"),
             families: HashMap::new(),
             types: HashMap::new(),
+            beyond_read: HashMap::new(),
             aliases: HashMap::new(),
             permissions: HashMap::new(),
             data_exposing: HashMap::new(),
@@ -62,6 +65,15 @@ impl OciCatalog {
                 }
                 ["type", name, inspect, read, use_, manage, ..] => {
                     this.types.insert(name, ());
+                    let adds = |column: &str| match column {
+                        "?" => None,
+                        "-" | "" => Some(false),
+                        _ => Some(true),
+                    };
+                    // A row with no permission at all lists nothing, rather than "no extra".
+                    let listed = [inspect, read, use_, manage].iter().any(|c| **c != "-");
+                    let verdict = if listed { [adds(use_), adds(manage)] } else { [None, None] };
+                    this.beyond_read.insert(name, verdict);
                     for (column, level) in [
                         (inspect, PermissionLevel::Read),
                         (read, PermissionLevel::Read),
@@ -148,6 +160,37 @@ impl OciCatalog {
             .map(|(_, name)| name)
     }
 
+    /// Whether `use` (or, with `manage`, `manage`) on the type or family `word` adds any
+    /// permission to what `read` gives, where Oracle's reference says so ("no extra" cells are
+    /// `-` in the catalog). `None` when a member's lists are not known: such a grant fails closed.
+    pub fn adds_beyond_read(&self, word: &str, manage: bool) -> Option<bool> {
+        let one = |name: &str| -> Option<bool> {
+            let canonical = self.aliases.get(name).copied().unwrap_or(name);
+            let [use_, manage_] = *self.beyond_read.get(canonical)?;
+            match (use_, manage_) {
+                (Some(true), _) => Some(true),
+                _ if !manage => use_,
+                (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            }
+        };
+        let lower = word.to_ascii_lowercase();
+        match self.resource(&lower)? {
+            Resource::AllResources => Some(true),
+            Resource::Type => one(&lower),
+            Resource::Family(members) => {
+                let verdicts: Vec<Option<bool>> = members.iter().map(|m| one(m)).collect();
+                if verdicts.contains(&Some(true)) {
+                    Some(true)
+                } else {
+                    // A family whose members are not known adds what they add: not known.
+                    (!verdicts.is_empty() && verdicts.iter().all(|v| *v == Some(false))).then_some(false)
+                }
+            }
+        }
+    }
+
     pub fn permission(&self, name: &str) -> Option<PermissionLevel> {
         self.permissions.get(name.to_ascii_uppercase().as_str()).copied()
     }
@@ -213,6 +256,24 @@ mod tests {
         assert!(matches!(c.resource("opsi-family"), Some(Resource::Family(m)) if m.contains(&"opsi-host-insights")));
         assert!(matches!(c.resource("database-family"), Some(Resource::Family(m)) if m.contains(&"vmclusters")));
         assert!(matches!(c.resource("ai-service-vision-family"), Some(Resource::Family(_))));
+    }
+
+    #[test]
+    fn knows_which_verbs_add_nothing_to_read() {
+        let c = OciCatalog::get();
+        // Oracle's Functions reference: `use fn-app`/`fn-function` are "no extra"; `use fn-invocation` invokes.
+        assert_eq!(c.adds_beyond_read("fn-function", false), Some(false));
+        assert_eq!(c.adds_beyond_read("fn-function", true), Some(true));
+        assert_eq!(c.adds_beyond_read("fn-invocation", false), Some(true));
+        assert_eq!(c.adds_beyond_read("audit-events", true), Some(false));
+        assert_eq!(c.adds_beyond_read("functions-family", false), Some(true));
+        assert_eq!(c.adds_beyond_read("all-resources", false), Some(true));
+        // Types known by name only, and unknown words, are not known to add nothing.
+        assert_eq!(c.adds_beyond_read("usage-reports", false), None);
+        assert_eq!(c.adds_beyond_read("bukkets", false), None);
+        // A family without known members, and a row that lists no permission at all.
+        assert_eq!(c.adds_beyond_read("desktop-pool-family", true), None);
+        assert_eq!(c.adds_beyond_read("cloud-shell", false), None);
     }
 
     /// Every row of `doc-catalog.tsv` is in the compiled catalog: the regeneration merged it.

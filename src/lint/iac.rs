@@ -9,7 +9,7 @@ use crate::rules::aws::{
     unknown_action,
 };
 use crate::rules::iac::{syntax_error, unresolved_reference};
-use crate::rules::oci::{syntax_error as oci_syntax, unknown_resource_type};
+use crate::rules::oci::{malformed_ocid, syntax_error as oci_syntax, unknown_resource_type};
 use crate::rules::{Check, Context, RULES};
 use crate::source::{LineIndex, SourceFile};
 use crate::span::Span;
@@ -26,9 +26,10 @@ pub(super) enum Flavor {
 }
 
 /// Rules whose verdict on a value needs the value itself: how it is spelled (an ARN's shape, an
-/// action's name), which account a principal is, what an ExternalId is. A placeholder stands for
-/// a value given when the template is deployed (a parameter without a default, a data source, a
-/// custom resource's output), so their findings on one are not reported: IAC002 reports the
+/// action's name, an OCID's shape), which account a principal is, what an ExternalId is. A
+/// placeholder stands for a value given when the template is deployed (a parameter without a
+/// default, a data source, a custom resource's output, a compartment's `${var.…}` OCID), so
+/// their findings on one are not reported: IAC002 reports the
 /// placeholder where a verdict depends on it, and an ExternalId entered at deploy time is the
 /// right way to give each customer its own.
 fn needs_the_value(code: &str) -> bool {
@@ -36,6 +37,7 @@ fn needs_the_value(code: &str) -> bool {
         aws_syntax::RULE.code,
         unknown_action::RULE.code,
         oci_syntax::RULE.code,
+        malformed_ocid::RULE.code,
         unknown_resource_type::RULE.code,
         trust_weak_external_id::RULE.code,
         trust_wrong_principal::RULE.code,

@@ -14,6 +14,7 @@ mod iac;
 mod named;
 mod oci;
 mod oci_corpus;
+mod oci_corpus_others;
 mod precommit;
 mod profile_show;
 mod readme;

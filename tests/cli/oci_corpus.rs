@@ -58,11 +58,13 @@ fn corpus_size() -> (u64, u64) {
 fn real_world_policies_parse_and_name_known_types() {
     let (files, statements) = corpus_size();
     assert!(statements >= 2_000, "{statements}");
-    let run = grantlint(&["check", "--format", "json", "--exit-zero", CORPUS]);
+    // The other authors' policies beside it are held to their own reviews (oci_corpus_others.rs).
+    let landing_zones = format!("{CORPUS}/oci-landing-zone-operating-entities");
+    let run = grantlint(&["check", "--format", "json", "--exit-zero", &landing_zones]);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run}"));
-    // Every policy file is read as policies; the licence and the index are skipped.
+    // Every policy file is read as policies; the licence is skipped.
     assert_eq!(doc["summary"]["files"].as_u64(), Some(files), "{run}");
-    assert_eq!(doc["summary"]["skipped"].as_u64(), Some(2), "{run}");
+    assert_eq!(doc["summary"]["skipped"].as_u64(), Some(1), "{run}");
 
     let findings = doc["findings"].as_array().expect("findings");
     let mut per_code: BTreeMap<String, usize> = BTreeMap::new();

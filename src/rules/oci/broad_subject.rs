@@ -2,7 +2,7 @@ use super::{accepted, grants};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
 use crate::syntax::oci::Policy;
-use crate::syntax::oci::ast::{Principal, SubjectKind};
+use crate::syntax::oci::ast::{Condition, Operator, Principal, SubjectKind, Value};
 
 declare_rule! {
     /// A grant goes to `any-user` or `any-group`, or, with a vendor profile, to anyone but the
@@ -14,6 +14,11 @@ declare_rule! {
     /// group ends the vendor's access, and nobody else gains it. With a profile, a grant to
     /// another group, a dynamic group, a service or a group OCID is reported too: each widens the
     /// vendor's grant beyond the group the profile names. Deny statements are not judged.
+    ///
+    /// `any-user` narrowed by `where request.principal.type = '<type>'` (alone or inside
+    /// `all {…}`) is how Oracle documents grants to a service's resource principals (an Events
+    /// rule, an API gateway, a Connector Hub connector): it goes to the customer's own resources
+    /// of that type, not to every principal, and is judged like a dynamic group.
     ///
     /// ## Example
     /// ```text
@@ -34,7 +39,20 @@ pub fn check(policy: &Policy, cx: &mut Context) {
             continue;
         }
         let subject = parts.subject;
+        let resources =
+            matches!(subject.kind, SubjectKind::AnyUser).then(|| parts.condition.and_then(principal_type)).flatten();
         match &subject.kind {
+            SubjectKind::AnyUser if resources.is_some() => {
+                let (Some(group), Some(kind)) = (&group, resources) else { continue };
+                cx.report(
+                    Diagnostic::new(
+                        &RULE,
+                        subject.span,
+                        format!("the profile's grants go to group `{group}`, not to `{kind}` resource principals"),
+                    )
+                    .with_help(format!("grant to group {group}")),
+                );
+            }
             SubjectKind::AnyUser | SubjectKind::AnyGroup => cx.report(
                 Diagnostic::new(
                     &RULE,
@@ -70,5 +88,26 @@ pub fn check(policy: &Policy, cx: &mut Context) {
                 );
             }
         }
+    }
+}
+
+/// The resource-principal type a condition requires of every request: `request.principal.type`
+/// equal to one quoted value, on its own or as one clause of `all {…}`.
+fn principal_type<'c>(condition: &'c Condition<'_>) -> Option<&'c str> {
+    match condition {
+        Condition::Compare { variable, op: Operator::Eq, values, .. }
+            if variable.text.eq_ignore_ascii_case("request.principal.type") =>
+        {
+            match values.as_slice() {
+                [Value::String(kind)] if !kind.text.is_empty() => Some(kind.text),
+                _ => None,
+            }
+        }
+        Condition::Group { all: true, items, .. } => items.iter().find_map(principal_type),
+        Condition::Group { all: false, items, .. } => match items.as_slice() {
+            [only] => principal_type(only),
+            _ => None,
+        },
+        _ => None,
     }
 }

@@ -17,6 +17,9 @@ declare_rule! {
     /// `endorse … to read objects in tenancy usage-report` reads Oracle's cost reports, not the
     /// customer's data.
     ///
+    /// `use` or `manage` on a type where Oracle lists nothing beyond `read` (`manage audit-events`)
+    /// is judged as the read it is.
+    ///
     /// ## Example
     /// ```text
     /// Allow group vendor to read all-resources in tenancy
@@ -32,13 +35,13 @@ pub fn check(policy: &Policy, cx: &mut Context) {
             continue;
         }
         match parts.action {
-            Action::Verb { verb: Verb::Read, resource, .. } => {
+            Action::Verb { verb, resource, .. } if reads(cx, *verb, resource.text) => {
                 if let Some(reason) = cx.oci.data_exposure(resource.text) {
                     cx.report(
                         Diagnostic::new(
                             &RULE,
                             resource.span,
-                            format!("`read {}` exposes content: {reason}", resource.text),
+                            format!("`{} {}` exposes content: {reason}", verb.as_str(), resource.text),
                         )
                         .with_help("grant `inspect`, or `read` on the metadata types the vendor needs"),
                     );
@@ -60,5 +63,14 @@ pub fn check(policy: &Policy, cx: &mut Context) {
             }
             Action::Verb { .. } | Action::Associate { .. } => {}
         }
+    }
+}
+
+/// `read`, or `use`/`manage` on a type where they add nothing to `read` (OCI002 lets those pass).
+fn reads(cx: &Context, verb: Verb, resource: &str) -> bool {
+    match verb {
+        Verb::Read => true,
+        Verb::Use | Verb::Manage => cx.oci.adds_beyond_read(resource, verb == Verb::Manage) == Some(false),
+        _ => false,
     }
 }

@@ -13,6 +13,10 @@ declare_rule! {
     /// permission that is not known to be read-level. Deny statements restrict access and are
     /// never flagged.
     ///
+    /// `use` or `manage` on a type for which Oracle's reference lists no permission beyond what
+    /// `read` gives ("no extra", like `use fn-function` or `manage audit-events`) is a read, and
+    /// is left to OCI008; a type whose lists are not known fails closed.
+    ///
     /// A permission is read-level when Oracle's permission mapping lists it as added by the
     /// `inspect` or `read` verb of its resource type, and by no other verb. Permissions cannot be
     /// classified by their suffix (`IAM_WORKREQUEST_READ` is use-level), so a permission
@@ -36,6 +40,9 @@ pub fn check(policy: &Policy, cx: &mut Context) {
             continue;
         }
         match parts.action {
+            // Oracle's "no extra": the verb gives what `read` gives (OCI008 judges it as a read).
+            Action::Verb { verb: verb @ (Verb::Use | Verb::Manage), resource, .. }
+                if cx.oci.adds_beyond_read(resource.text, *verb == Verb::Manage) == Some(false) => {}
             Action::Verb { verb: verb @ (Verb::Use | Verb::Manage), verb_span, resource } => {
                 cx.report(
                     Diagnostic::new(

@@ -12,6 +12,8 @@ declare_rule! {
     /// kind (`define group` needs `ocid1.group.…`), `group id` a group, `dynamic-group id` a
     /// dynamic group, and `compartment id` a compartment or the tenancy (the root compartment).
     ///
+    /// Oracle's usage-report tenancy OCID cut short (a copy that lost its end) is reported too.
+    ///
     /// Placeholders copied from documentation (`<tenancy ocid>`, `${var.tenancy_ocid}`, `...`,
     /// `exampleuniqueID`) and unique parts too short to be real are reported too: OCI rejects
     /// the policy, or worse, a template ships without its value.
@@ -70,6 +72,11 @@ fn verify(ocid: &Token, types: &[&str], cx: &mut Context) {
 /// Real unique parts are 60 characters; anything this short was typed by hand.
 const MIN_UNIQUE_LEN: usize = 16;
 
+/// Oracle's tenancy that holds every customer's cost and usage reports, the same for all
+/// (https://docs.oracle.com/iaas/Content/Billing/Concepts/costusagereportsoverview.htm): the
+/// OCID policies copy most often, and cut short when they do.
+const USAGE_REPORT_TENANCY: &str = "ocid1.tenancy.oc1..aaaaaaaaned4fkpkisbwjlr56u7cj63lf3wffbilvqknstgtvzub7vhqkggq";
+
 /// What is wrong with an OCID, if anything.
 pub fn problem(ocid: &str, types: &[&str]) -> Option<String> {
     let lower = ocid.to_ascii_lowercase();
@@ -93,6 +100,10 @@ pub fn problem(ocid: &str, types: &[&str]) -> Option<String> {
     if !types.is_empty() && !types.contains(kind) {
         return Some(format!("is a `{kind}` OCID where a `{}` OCID belongs", types.join("` or `")));
     }
+    if ocid != USAGE_REPORT_TENANCY && USAGE_REPORT_TENANCY.starts_with(ocid) {
+        let missing = USAGE_REPORT_TENANCY.len() - ocid.len();
+        return Some(format!("is Oracle's usage-report tenancy OCID cut short, {missing} characters missing"));
+    }
     if *kind == "tenancy" && !region.is_empty() {
         return Some("has a region segment; tenancy OCIDs have none (`ocid1.tenancy.oc1..…`)".into());
     }
@@ -101,9 +112,7 @@ pub fn problem(ocid: &str, types: &[&str]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::problem;
-
-    const USAGE_REPORT: &str = "ocid1.tenancy.oc1..aaaaaaaaned4fkpkisbwjlr56u7cj63lf3wffbilvqknstgtvzub7vhqkggq";
+    use super::{USAGE_REPORT_TENANCY as USAGE_REPORT, problem};
 
     #[test]
     fn accepts_real_ocids() {
@@ -134,6 +143,12 @@ mod tests {
                 "lower case",
             ),
             ("ocid1.tenancy", &["tenancy"][..], "form"),
+            // Datadog's OCI Resource Manager stack defines usage-report so.
+            (
+                "ocid1.tenancy.oc1..aaaaaaaaned4fkpkisbwjlr56u7cj63lf3wffbilvqknstgtvzub",
+                &["tenancy"][..],
+                "cut short, 8",
+            ),
             (
                 "ocid1.tenancy.oc1.iad.aaaaaaaaned4fkpkisbwjlr56u7cj63lf3wffbilvqknstgtvzub7vhqkggq",
                 &["tenancy"][..],

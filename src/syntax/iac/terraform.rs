@@ -476,6 +476,8 @@ impl<'b> Reader<'_, 'b> {
             Expression::Array(items) => items.iter().collect(),
             other => vec![other],
         };
+        // Where a statement is a value grantlint cannot work out, the policy is not known empty.
+        let mut unknown = Vec::new();
         for item in items {
             let values = match item {
                 Expression::StringTemplate(t) => {
@@ -493,7 +495,7 @@ impl<'b> Reader<'_, 'b> {
                         source.statements.push(StatementText { text: Cow::Owned(text.value), map });
                     }
                     // Reported when it was met: a statement grantlint does not know is not linted.
-                    Value::Unknown(_) => {}
+                    Value::Unknown(_) => unknown.extend(item.span().map(|r| Span::new(r.start, r.end))),
                     other => {
                         let at = item.span().map_or(span, |r| Span::new(r.start, r.end));
                         let what = if matches!(other, Value::Map(..)) { "an object" } else { "not a string" };
@@ -505,6 +507,9 @@ impl<'b> Reader<'_, 'b> {
                     }
                 }
             }
+        }
+        for at in unknown {
+            self.template.placeholder("", at);
         }
         self.template.settle(None, &unit);
         self.template.policies.push(Embedded { unit, span, body: Body::Oci(source), audience: Audience::Outside });

@@ -248,15 +248,29 @@ impl<'m, 'b> Eval<'m, 'b> {
                     let place = self.span_of(interpolation.span(), at);
                     let inner = At { file: at.file, anchor: Some(place) };
                     match self.value(&interpolation.expr, inner) {
+                        Value::Str(text) if spelling == Spelling::OciStatement => {
+                            Value::Str(oci_inner_placeholders(&written, text))
+                        }
                         value @ (Value::Str(_) | Value::Literal(_)) => value,
                         Value::Unknown(text) if spelling == Spelling::OciStatement => {
                             Value::Unknown(Text::anchored(oci_placeholder(&written, text.as_str()), place))
                         }
                         value @ Value::Unknown(_) => value,
                         value @ Value::If(_) if spelling == Spelling::Template => value,
-                        _ => {
-                            let why = "this is not a string, so it is not interpolated".to_string();
-                            self.unknown(interpolation.span(), at, Some(why))
+                        other => {
+                            // Terraform stops on a null here, so a null default is a value given when it runs.
+                            let why = match other {
+                                Value::Absent => {
+                                    "this is null by default, which Terraform cannot interpolate: its value is given when Terraform runs"
+                                }
+                                _ => "this is not a string, so it is not interpolated",
+                            };
+                            match self.unknown(interpolation.expr.span(), at, Some(why.to_string())) {
+                                Value::Unknown(text) if spelling == Spelling::OciStatement => {
+                                    Value::Unknown(Text::anchored(oci_placeholder(&written, text.as_str()), place))
+                                }
+                                unknown => unknown,
+                            }
                         }
                     }
                 }
@@ -652,15 +666,56 @@ fn sprintf(format: &Text, values: &[Value]) -> Option<Text> {
 /// goes (after `as`, `id`, or inside quotes), otherwise made a word (`var.group_name`), so the
 /// statement still parses and the rules see a name that matches nothing they expect.
 fn oci_placeholder(before: &str, placeholder: &str) -> String {
-    let quoted = before.matches('\'').count() % 2 == 1;
-    let last = before.split_whitespace().last().unwrap_or("");
-    if quoted || last.eq_ignore_ascii_case("as") || last.eq_ignore_ascii_case("id") {
+    if takes_placeholder(before) {
         return placeholder.to_string();
     }
     let inner = placeholder.strip_prefix("${").and_then(|p| p.strip_suffix('}')).unwrap_or(placeholder);
     let word: String =
         inner.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.@+".contains(c) { c } else { '_' }).collect();
     if word.starts_with(|c: char| c.is_ascii_alphanumeric()) { word } else { format!("x{word}") }
+}
+
+/// Whether the OCI grammar takes `${…}` after `before`: in a quoted value, or as an OCID.
+fn takes_placeholder(before: &str) -> bool {
+    let quoted = before.matches('\'').count() % 2 == 1;
+    let last = before.split_whitespace().last().unwrap_or("");
+    quoted || last.eq_ignore_ascii_case("as") || last.eq_ignore_ascii_case("id")
+}
+
+/// A known string holding an unknown part (`"dg_${local.suffix}"`), interpolated into an OCI
+/// statement where a name goes: the `${…}` inside is respelled as word characters, byte for byte
+/// so that each byte keeps its origin, or the statement would not parse and go unchecked.
+fn oci_inner_placeholders(before: &str, mut text: Text) -> Text {
+    if takes_placeholder(before) || !text.value.contains("${") {
+        return text;
+    }
+    let mut out = String::with_capacity(text.value.len());
+    let mut depth = 0usize;
+    let mut chars = text.value.chars().peekable();
+    while let Some(c) = chars.next() {
+        if depth == 0 {
+            if c == '$' && chars.peek() == Some(&'{') {
+                chars.next();
+                depth = 1;
+                out.push_str("x_");
+            } else {
+                out.push(c);
+            }
+            continue;
+        }
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        if c.is_ascii_alphanumeric() || "-_.@+".contains(c) {
+            out.push(c);
+        } else {
+            out.extend(std::iter::repeat_n('_', c.len_utf8()));
+        }
+    }
+    text.value = out;
+    text
 }
 
 #[cfg(test)]
@@ -675,6 +730,19 @@ mod tests {
         assert_eq!(oci_placeholder("where target.bucket.name = '", "${var.b}"), "${var.b}");
         assert_eq!(oci_placeholder("in compartment ", "${var.names[0]}"), "var.names_0_");
         assert_eq!(oci_placeholder("x ", "${(a)}"), "x_a_");
+    }
+
+    #[test]
+    fn unknown_parts_of_known_names_fit_the_grammar() {
+        let respell = |before: &str, text: &str| oci_inner_placeholders(before, Text::verbatim(text, 0)).value;
+        let dg = "dg_${substr(md5(timestamp()), 0, 4)}";
+        assert_eq!(respell("Allow dynamic-group ", dg), "dg_x_substr_md5_timestamp_____0__4__");
+        assert_eq!(respell("Allow dynamic-group ", dg).len(), dg.len());
+        // Nested braces end where the interpolation does; a character of several bytes becomes as many.
+        assert_eq!(respell("Allow group ", "${ {a=1}[\"é\"] }é"), "x___a_1_________é");
+        // Where the grammar takes `${…}`, and where there is none, the text stays as it is.
+        assert_eq!(respell("where target.group.name = '", dg), dg);
+        assert_eq!(respell("Allow group ", "admins"), "admins");
     }
 
     #[test]

@@ -167,3 +167,37 @@ fn a_validation_bounds_an_input() {
     assert_eq!(input.min_length, Some(32));
     assert_eq!(&source[input.span.range()], "var.external_id");
 }
+
+#[test]
+fn statements_grantlint_cannot_work_out_are_not_an_empty_policy() {
+    // terraform-oci-oke builds its statements with `formatlist`: the policy is not known empty,
+    // so the "no statements" finding at the attribute must meet a placeholder and be dropped.
+    let source = "locals {\n  s = formatlist(\"Allow group %v to read metrics in tenancy\", var.groups)\n}\n\
+                  resource \"oci_identity_policy\" \"p\" {\n  statements = local.s\n}\n";
+    let template = read(source, &[], &no_files);
+    assert!(statements(policy(&template, "oci_identity_policy.p")).is_empty());
+    let at = source.find("local.s\n").expect("the attribute");
+    assert!(template.touches_placeholder(Span::at(at)));
+}
+
+#[test]
+fn a_null_default_in_a_statement_is_given_at_deploy_time() {
+    // Terraform stops on a null interpolation, so the caller must set the variable: the statement
+    // is linted with the name as a placeholder, not left out.
+    let source = "variable \"g\" {\n  default = null\n}\nresource \"oci_identity_policy\" \"p\" {\n  \
+                  statements = [\"Allow group ${var.g} to read log-content in tenancy\"]\n}\n";
+    let template = read(source, &[], &no_files);
+    let texts = statements(policy(&template, "oci_identity_policy.p"));
+    assert_eq!(texts[0].0, "Allow group var.g to read log-content in tenancy");
+    assert!(template.unresolved.iter().any(|u| u.message.contains("null by default")), "{:?}", template.unresolved);
+}
+
+#[test]
+fn a_known_name_with_an_unknown_part_is_linted() {
+    // newrelic-oracle-cloud-integration names its dynamic group `…_${local.random_id}`.
+    let source = "locals {\n  id = substr(md5(timestamp()), 0, 4)\n  dg = \"nr_${local.id}\"\n}\n\
+                  resource \"oci_identity_policy\" \"p\" {\n  statements = [\"Allow dynamic-group ${local.dg} to read log-content in tenancy\"]\n}\n";
+    let template = read(source, &[], &no_files);
+    let texts = statements(policy(&template, "oci_identity_policy.p"));
+    assert_eq!(texts[0].0, "Allow dynamic-group nr_x_substr_md5_timestamp_____0__4__ to read log-content in tenancy");
+}
