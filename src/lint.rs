@@ -14,6 +14,7 @@ use crate::rules::{Check, Context, RULES};
 use crate::source::SourceFile;
 use crate::span::Span;
 use crate::suppress::{self, Suppression};
+use crate::syntax::oci::ast::Domain;
 use crate::syntax::oci::parser::SyntaxError;
 use crate::syntax::oci::{self, Policy, PolicySource};
 use crate::syntax::{aws, json};
@@ -305,7 +306,7 @@ fn lint_detected(loaded: Loaded, explicit: bool, options: &Options, order: usize
             let policy = oci::read_text(&text, name);
             let statements: Vec<Span> = policy.statements.iter().map(|s| s.map.map(0, s.text.len())).collect();
             file.suppressions = suppress::scope_directives(suppress::directives(&text), &statements);
-            lint_oci(&[policy], options, &mut file);
+            lint_oci(&[policy], Domain::Any, options, &mut file);
         }
         Format::Json => lint_json(options, &mut file),
         Format::Iac(flavor) => iac::lint(flavor, options, &mut file),
@@ -365,7 +366,7 @@ fn lint_json(options: &Options, file: &mut FileResult) {
         return snapshot::lint(&value, &text, options, file);
     }
     match oci::read_json(&value, &text) {
-        Some(policies) => lint_oci(&policies, options, file),
+        Some(policies) => lint_oci(&policies, Domain::Any, options, file),
         None => file.outcome = Outcome::Skipped("JSON, but not a policy".into()),
     }
 }
@@ -411,11 +412,14 @@ pub(crate) fn aws_diagnostics(document: &aws::Document, options: &Options) -> Ve
     cx.into_diagnostics()
 }
 
-pub(crate) fn lint_oci(sources: &[PolicySource], options: &Options, file: &mut FileResult) {
+/// Lints OCI policies; `vendor_domain` is the identity domain of the profile's group where the
+/// tenancy is known (a snapshot).
+pub(crate) fn lint_oci(sources: &[PolicySource], vendor_domain: Domain, options: &Options, file: &mut FileResult) {
     file.outcome = Outcome::Linted(sources.len());
     for source in sources {
         let policy = Policy::parse(source);
         let mut cx = Context::new(options.profile, options.accepted());
+        cx.vendor_domain = vendor_domain;
         for error in &policy.errors {
             cx.report(syntax_error::diagnostic(error.clone()));
         }
@@ -432,7 +436,7 @@ pub(crate) fn lint_oci(sources: &[PolicySource], options: &Options, file: &mut F
             }
         }
         if let Some(oci_profile) = options.profile.and_then(|p| p.oci.as_ref()) {
-            let coverage = missing_grant::coverage(&policy, oci_profile, cx.oci);
+            let coverage = missing_grant::coverage(&policy, oci_profile, vendor_domain, cx.oci);
             if file.coverage.anchor.is_none() {
                 file.coverage.anchor = coverage.anchor;
             }

@@ -16,6 +16,7 @@ use crate::span::Span;
 use crate::suppress;
 use crate::syntax::aws;
 use crate::syntax::iac::{Audience, Body, Embedded, JsonText, cloudformation, delegates_to_account, terraform};
+use crate::syntax::oci::ast::Domain;
 use std::path::{Path, PathBuf};
 
 /// The kinds of template grantlint reads.
@@ -82,7 +83,7 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
             Body::Oci(source) => {
                 scopes.extend(source.statements.iter().map(|s| s.map.map(0, s.text.len())));
                 let start = file.diagnostics.len();
-                lint_oci(std::slice::from_ref(source), options, file);
+                lint_oci(std::slice::from_ref(source), Domain::Any, options, file);
                 for diagnostic in file.diagnostics.iter_mut().skip(start) {
                     diagnostic.unit = Some(policy.unit.clone());
                 }

@@ -8,6 +8,7 @@ use crate::rules::oci::syntax_error;
 use crate::rules::{Check, Context, RULES};
 use crate::span::Span;
 use crate::syntax::json::Value;
+use crate::syntax::oci::ast::{DEFAULT_DOMAIN, Domain};
 use crate::syntax::oci::{Policy, PolicySource};
 use crate::syntax::snapshot::{self, AwsSnapshot, Cloud, Live};
 
@@ -20,7 +21,8 @@ pub(super) fn lint(value: &Value, text: &str, options: &Options, file: &mut File
             Some(aws) => lint_documents(aws, options, file),
             None => {
                 let sources: Vec<PolicySource> = snapshot.oci.policies.iter().map(|p| p.source.clone()).collect();
-                lint_oci(&sources, options, file);
+                let domain = snapshot.oci.vendor_domain.as_ref().map_or(DEFAULT_DOMAIN, |d| d.value.as_ref());
+                lint_oci(&sources, Domain::Named(domain), options, file);
             }
         }
         let policies: Vec<Policy> = snapshot.oci.policies.iter().map(|p| Policy::parse(&p.source)).collect();
@@ -111,6 +113,36 @@ mod tests {
         assert!(findings.contains(&"OCI001 policies[1] must be an object".to_string()), "{findings:?}");
         assert!(findings.contains(&"OCI001 users[0] has no `name`".to_string()), "{findings:?}");
         assert!(findings.contains(&"OCI001 the snapshot: `groups` must be an array".to_string()), "{findings:?}");
+    }
+
+    /// A tenancy whose vendor group is Finance's: a grant to the Default domain's group of the
+    /// same name, in the same policy, is someone else's grant, and covers nothing of the vendor's.
+    #[test]
+    fn the_vendor_group_is_the_one_of_its_domain() {
+        let profile = crate::profile::Profile::load("digiusher").expect("built in");
+        let text = r#"{"grantlint_snapshot": 1, "cloud": "oci", "fetched_at": "2026-06-01T00:00:00Z",
+            "account": {"id": "ocid1.tenancy.oc1..t"},
+            "vendor": {"profile": "digiusher", "group": "digiusher-finops-group", "domain": "Finance", "user": null},
+            "policies": [{"name": "digiusher", "compartment": {"path": []}, "statements": [
+                "Allow group 'Finance'/'digiusher-finops-group' to read metrics in tenancy",
+                "Allow group digiusher-finops-group to read usage-report in tenancy"]}],
+            "users": [], "groups": [{"id": "ocid1.group.oc1..g", "name": "digiusher-finops-group", "members": []}]}"#;
+        let options = Options { profile: Some(&profile), ..Options::default() };
+        let report = lint_source(SourceFile::new("s.json", text), &options);
+        let findings: Vec<String> =
+            report.diagnostics().map(|(_, d)| format!("{} {}", d.rule.code, d.message)).collect();
+        let has = |prefix: &str| findings.iter().any(|f| f.starts_with(prefix));
+        assert!(
+            has("OCI007 group `digiusher-finops-group` means the Default identity domain's"),
+            "the unqualified grant is another group's: {findings:#?}"
+        );
+        assert!(!findings.iter().any(|f| f.contains("read metrics")), "Finance's grant covers metrics: {findings:#?}");
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.starts_with("OCI009 missing `Allow group digiusher-finops-group to read usage-report")),
+            "the Default domain's grant covers nothing of the vendor's: {findings:#?}"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub use crate::diagnostic::RuleMeta;
 use crate::profile::Profile;
 use crate::syntax::aws::Policy as AwsPolicy;
 use crate::syntax::oci::Policy;
+use crate::syntax::oci::ast::Domain;
 use crate::syntax::oci::normalize;
 use crate::syntax::oci::parser::SyntaxError;
 use std::cell::OnceCell;
@@ -42,6 +43,9 @@ pub struct Context<'a> {
     pub oci: &'static OciCatalog,
     /// Exceptions the user's configuration accepts, each with its reason.
     pub accepted: &'a [Accepted],
+    /// The identity domain of the profile's OCI group: known in a tenancy's snapshot, not in
+    /// policy files.
+    pub vendor_domain: Domain<'a>,
     diagnostics: Vec<Diagnostic>,
     /// The AWS policy's action patterns resolved against the catalog, shared by the rules that
     /// judge actions; a context judges one AWS policy.
@@ -50,7 +54,14 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(profile: Option<&'a Profile>, accepted: &'a [Accepted]) -> Self {
-        Self { profile, oci: OciCatalog::get(), accepted, diagnostics: Vec::new(), aws_expansions: OnceCell::new() }
+        Self {
+            profile,
+            oci: OciCatalog::get(),
+            accepted,
+            vendor_domain: Domain::Any,
+            diagnostics: Vec::new(),
+            aws_expansions: OnceCell::new(),
+        }
     }
 
     /// Whether the configuration accepts finding `code` on this OCI statement (compared after

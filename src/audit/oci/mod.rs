@@ -16,9 +16,10 @@ use super::snapshot::{
 };
 use crate::span::SpanMap;
 use crate::syntax::json;
+use crate::syntax::oci::ast::DEFAULT_DOMAIN;
 use crate::syntax::oci::parser::parse_statement;
 use crate::syntax::oci::{read_json, read_text};
-use crate::syntax::snapshot::oci::{DEFAULT_DOMAIN, names_group};
+use crate::syntax::snapshot::oci::names_group;
 use client::{Client, Compartment, Domain};
 use config::{Config, KeySource};
 use signer::Signer;

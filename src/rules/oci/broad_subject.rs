@@ -2,7 +2,7 @@ use super::{accepted, grants};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, declare_rule};
 use crate::syntax::oci::Policy;
-use crate::syntax::oci::ast::{Condition, Operator, Principal, SubjectKind, Value};
+use crate::syntax::oci::ast::{Condition, DEFAULT_DOMAIN, Domain, Operator, Principal, SubjectKind, Value};
 
 declare_rule! {
     /// A grant goes to `any-user` or `any-group`, or, with a vendor profile, to anyone but the
@@ -13,7 +13,11 @@ declare_rule! {
     /// belongs to the one group created for the vendor's user, so that removing the user or the
     /// group ends the vendor's access, and nobody else gains it. With a profile, a grant to
     /// another group, a dynamic group, a service or a group OCID is reported too: each widens the
-    /// vendor's grant beyond the group the profile names. Deny statements are not judged.
+    /// vendor's grant beyond the group the profile names. In a tenancy's snapshot the vendor
+    /// group's identity domain is known, and a group of the same name in another domain
+    /// (`'Finance'/'vendor'`, or an unqualified `vendor`, which is the Default domain's) is
+    /// another group; policy files do not say which domain the group is in, so there a group of
+    /// that name in any domain is taken for it. Deny statements are not judged.
     ///
     /// `any-user` narrowed by `where request.principal.type = '<type>'` (alone or inside
     /// `all {…}`) is how Oracle documents grants to a service's resource principals (an Events
@@ -65,7 +69,21 @@ pub fn check(policy: &Policy, cx: &mut Context) {
                 let Some(group) = &group else { continue };
                 for principal in principals {
                     let message = match principal {
-                        Principal::Name { name, .. } if name.text.eq_ignore_ascii_case(group) => continue,
+                        vendor if vendor.names_group(group, cx.vendor_domain) => continue,
+                        Principal::Name { domain: Some(domain), name } if name.eq_ignore_case(group) => {
+                            let vendors = match cx.vendor_domain {
+                                Domain::Named(vendors) => vendors,
+                                Domain::Any => DEFAULT_DOMAIN,
+                            };
+                            format!(
+                                "group `{}` of identity domain `{}` is not the profile's group `{group}`, which is in domain `{vendors}`",
+                                name.text, domain.text
+                            )
+                        }
+                        Principal::Name { domain: None, name } if name.eq_ignore_case(group) => format!(
+                            "group `{}` means the Default identity domain's; the profile's group `{group}` is in another domain",
+                            name.text
+                        ),
                         Principal::Name { name, .. } => {
                             format!("group `{}` is not the profile's group `{group}`", name.text)
                         }

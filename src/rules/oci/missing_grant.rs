@@ -4,7 +4,7 @@ use crate::profile::{ExpectedStatement, OciProfile};
 use crate::rules::declare_rule;
 use crate::span::Span;
 use crate::syntax::oci::Policy;
-use crate::syntax::oci::ast::{Action, Effect, Location, Scope, Statement, StatementKind, Token};
+use crate::syntax::oci::ast::{Action, Domain, Effect, Location, Scope, Statement, StatementKind, SubjectKind, Token};
 
 declare_rule! {
     /// A statement the vendor profile expects is absent, so the vendor loses a capability.
@@ -13,8 +13,9 @@ declare_rule! {
     /// gives. This rule looks at every OCI policy of one `grantlint check` run (or one audited
     /// tenancy) together, and reports each expected statement that no statement covers. A
     /// statement covers an expected one when it has the same kind and location, grants to the
-    /// profile's group, and uses the same or a stronger verb on the same type or a family or
-    /// `all-resources` that includes it.
+    /// profile's group (in a tenancy's snapshot, the group of the vendor's identity domain; in
+    /// policy files, a group of that name in any domain), and uses the same or a stronger verb on
+    /// the same type or a family or `all-resources` that includes it.
     ///
     /// The rule only speaks when the checked policies mention the profile's group at all, and
     /// points at the first statement that does. Check all of a vendor's policy files in one run:
@@ -48,16 +49,16 @@ impl Coverage {
 }
 
 /// Which of the profile's expected statements this policy covers.
-pub fn coverage(policy: &Policy, profile: &OciProfile, catalog: &OciCatalog) -> Coverage {
+pub fn coverage(policy: &Policy, profile: &OciProfile, domain: Domain, catalog: &OciCatalog) -> Coverage {
     let expected = profile.expected_statements();
     let mut result = Coverage { covered: vec![false; expected.len()], anchor: None };
     for parsed in &policy.statements {
         let statement = &parsed.statement;
-        if result.anchor.is_none() && names_group(statement, &profile.group) {
+        if result.anchor.is_none() && names_group(statement, &profile.group, domain) {
             result.anchor = Some(statement.span);
         }
         for (flag, want) in result.covered.iter_mut().zip(expected) {
-            *flag |= covers(statement, want, &profile.group, catalog);
+            *flag |= covers(statement, want, (&profile.group, domain), catalog);
         }
     }
     result
@@ -82,11 +83,13 @@ pub fn report(coverage: &Coverage, profile: &OciProfile) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn names_group(statement: &Statement, group: &str) -> bool {
-    statement.parts().is_some_and(|parts| super::group_names(&parts.subject.kind).any(|n| n.eq_ignore_case(group)))
+fn names_group(statement: &Statement, group: &str, domain: Domain) -> bool {
+    let Some(parts) = statement.parts() else { return false };
+    let SubjectKind::Group(principals) = &parts.subject.kind else { return false };
+    principals.iter().any(|p| p.names_group(group, domain))
 }
 
-fn covers(have: &Statement, want: &ExpectedStatement, group: &str, catalog: &OciCatalog) -> bool {
+fn covers(have: &Statement, want: &ExpectedStatement, group: (&str, Domain), catalog: &OciCatalog) -> bool {
     let want = &want.parsed;
     match (&have.kind, &want.kind) {
         (StatementKind::Define(h), StatementKind::Define(w)) => {
@@ -105,8 +108,8 @@ fn covers(have: &Statement, want: &ExpectedStatement, group: &str, catalog: &Oci
     }
 }
 
-fn grants_group(statement: &Statement, group: &str) -> bool {
-    names_group(statement, group) && statement.parts().is_some_and(|p| p.condition.is_none())
+fn grants_group(statement: &Statement, (group, domain): (&str, Domain)) -> bool {
+    names_group(statement, group, domain) && statement.parts().is_some_and(|p| p.condition.is_none())
 }
 
 fn action_covers(have: &Action, want: &Action, catalog: &OciCatalog) -> bool {

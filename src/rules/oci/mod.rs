@@ -13,24 +13,12 @@ pub mod undefined_alias;
 pub mod unknown_resource_type;
 pub mod wrong_tenancy_ocid;
 
-use crate::syntax::oci::ast::{Effect, Principal, SubjectKind, Token};
+use crate::syntax::oci::ast::Effect;
 
 /// Whether finding `code` on this statement is accepted: by the profile (an expected statement
 /// it marks as reviewed for that rule) or by the configuration's `[[lint.accept]]`.
 pub(crate) fn accepted(cx: &super::Context, statement_text: &str, code: &str) -> bool {
     cx.profile.is_some_and(|p| p.oci_accepts(statement_text, code)) || cx.accepts_statement(code, statement_text)
-}
-
-/// The group names a subject grants to (not ids, not domains).
-pub(crate) fn group_names<'a>(subject: &'a SubjectKind<'a>) -> impl Iterator<Item = &'a Token<'a>> {
-    let principals: &[Principal] = match subject {
-        SubjectKind::Group(p) => p,
-        _ => &[],
-    };
-    principals.iter().filter_map(|p| match p {
-        Principal::Name { name, .. } => Some(name),
-        Principal::Id(_) => None,
-    })
 }
 
 pub(crate) fn grants(effect: Effect) -> bool {

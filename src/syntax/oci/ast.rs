@@ -132,6 +132,33 @@ impl<'a> Principal<'a> {
             Principal::Id(id) => id.span,
         }
     }
+
+    /// Whether this names the group `name` of `domain`.
+    pub fn names_group(&self, name: &str, domain: Domain) -> bool {
+        let Principal::Name { domain: written, name: group } = self else { return false };
+        group.eq_ignore_case(name)
+            && match domain {
+                Domain::Any => true,
+                Domain::Named(wanted) => {
+                    written.as_ref().map_or(DEFAULT_DOMAIN, |d| d.text).eq_ignore_ascii_case(wanted)
+                }
+            }
+    }
+}
+
+/// The identity domain every tenancy has, which an unqualified group name means.
+pub const DEFAULT_DOMAIN: &str = "Default";
+
+/// The identity domain a group is looked for in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Domain<'a> {
+    /// Unknown, as in policy files, which do not say which domains the tenancy has: a group
+    /// of the name in any domain is taken for it.
+    #[default]
+    Any,
+    /// This domain, as a tenancy's snapshot records it (`Default` is what an unqualified name
+    /// means).
+    Named(&'a str),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

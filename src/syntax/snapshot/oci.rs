@@ -17,7 +17,7 @@
 use super::{Flag, Reader, Text, policy_origin};
 use crate::span::Span;
 use crate::syntax::json::{self, Object, Value};
-use crate::syntax::oci::ast::{Principal, Statement, StatementKind, SubjectKind};
+use crate::syntax::oci::ast::{DEFAULT_DOMAIN, Domain, Principal, Statement, StatementKind, SubjectKind};
 use crate::syntax::oci::{self, PolicySource};
 
 /// What an OCI snapshot holds besides the envelope.
@@ -109,17 +109,12 @@ pub fn names_group(statement: &Statement, domain: Option<&str>, name: &str, id: 
     }
     let Some(parts) = statement.parts() else { return false };
     let SubjectKind::Group(principals) = &parts.subject.kind else { return false };
-    let wanted = domain.unwrap_or(DEFAULT_DOMAIN);
+    let wanted = Domain::Named(domain.unwrap_or(DEFAULT_DOMAIN));
     principals.iter().any(|principal| match principal {
-        Principal::Name { domain, name: group } => {
-            group.eq_ignore_case(name) && domain.map_or(DEFAULT_DOMAIN, |d| d.text).eq_ignore_ascii_case(wanted)
-        }
         Principal::Id(ocid) => id == Some(ocid.text),
+        named => named.names_group(name, wanted),
     })
 }
-
-/// The identity domain every tenancy has, which an unqualified group name means.
-pub const DEFAULT_DOMAIN: &str = "Default";
 
 impl<'t> Reader<'t> {
     /// Reads what follows the envelope of an OCI snapshot of `tenancy`.
