@@ -15,7 +15,9 @@ use crate::source::{LineIndex, SourceFile};
 use crate::span::Span;
 use crate::suppress;
 use crate::syntax::aws;
-use crate::syntax::iac::{Audience, Body, Embedded, JsonText, cloudformation, delegates_to_account, terraform};
+use crate::syntax::iac::{
+    Audience, Body, Embedded, JsonText, Open, cloudformation, delegates_to_account, terraform,
+};
 use std::path::{Path, PathBuf};
 
 /// The kinds of template grantlint reads.
@@ -74,7 +76,9 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
     }
     let before = file.diagnostics.len();
     file.diagnostics.extend(template.errors.iter().cloned().map(syntax_error::diagnostic));
-    file.diagnostics.extend(template.unresolved.iter().map(unresolved_reference::diagnostic));
+    // Whether a grant is the vendor's group or tenancy is judged only against a vendor profile.
+    let open = template.unresolved.iter().filter(|u| u.open == Open::Any || options.profile.is_some());
+    file.diagnostics.extend(open.map(unresolved_reference::diagnostic));
     let mut scopes = Vec::with_capacity(template.policies.len());
     for policy in &template.policies {
         scopes.push(policy.span);
@@ -285,6 +289,7 @@ fn external(
                 span: policy.span,
                 message: format!("the policy file `{path}` cannot be read ({e}), so it is not checked"),
                 unit: Some(policy.unit.clone()),
+                open: crate::syntax::iac::Open::Any,
             };
             return vec![unresolved_reference::diagnostic(&unresolved)];
         }

@@ -511,7 +511,7 @@ impl<'b> Reader<'_, 'b> {
         for at in unknown {
             self.template.placeholder("", at);
         }
-        self.template.settle(None, &unit);
+        self.template.settle_oci(&source, &unit);
         self.template.policies.push(Embedded { unit, span, body: Body::Oci(source), audience: Audience::Outside });
     }
 }
