@@ -87,8 +87,19 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
                 scopes.extend(source.statements.iter().map(|s| s.map.map(0, s.text.len())));
                 let start = file.diagnostics.len();
                 lint_oci(std::slice::from_ref(source), options, file);
-                for diagnostic in file.diagnostics.iter_mut().skip(start) {
+                // Statements a `formatlist` makes share the template text of their format: a
+                // finding there is reported once, where the template writes it.
+                let mut seen: Vec<(&str, Span, String)> = Vec::new();
+                let mut index = start;
+                while let Some(diagnostic) = file.diagnostics.get_mut(index) {
+                    let key = (diagnostic.rule.code, diagnostic.span, diagnostic.message.clone());
+                    if seen.contains(&key) {
+                        file.diagnostics.remove(index);
+                        continue;
+                    }
+                    seen.push(key);
                     diagnostic.unit = Some(policy.unit.clone());
+                    index += 1;
                 }
             }
             Body::Aws { kind, variants } => {
