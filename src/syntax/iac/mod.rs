@@ -262,7 +262,17 @@ impl Template {
                 Err(error) => broken.push(error.span),
             }
         }
+        let within = |inner: Span, outer: Span| outer != inner && outer.start <= inner.start && inner.end <= outer.end;
+        let outside: Vec<Span> = pending
+            .iter()
+            .map(|(u, _)| u.span)
+            .filter(|&at| !statements.iter().any(|s| overlaps(*s, at)))
+            .collect();
         for (unresolved, spelling) in pending {
+            // A value inside a larger one that stands for whole statements is reported with it.
+            if outside.iter().any(|&outer| within(unresolved.span, outer)) {
+                continue;
+            }
             let why = unresolved.message.trim_end_matches(", so its value is not checked");
             // A value anchored at one `${…}` with others stands wherever they do: it must be
             // spelled in the text that decides, as a word or as itself.
