@@ -15,9 +15,7 @@ use crate::source::{LineIndex, SourceFile};
 use crate::span::Span;
 use crate::suppress;
 use crate::syntax::aws;
-use crate::syntax::iac::{
-    Audience, Body, Embedded, JsonText, Open, cloudformation, delegates_to_account, terraform,
-};
+use crate::syntax::iac::{Audience, Body, Embedded, JsonText, Open, cloudformation, delegates_to_account, terraform};
 use std::path::{Path, PathBuf};
 
 /// The kinds of template grantlint reads.
@@ -498,6 +496,30 @@ mod tests {
         let report = lint_source(SourceFile::new("stack.yaml", yaml), &options);
         let codes: Vec<&str> = report.diagnostics().map(|(_, d)| d.rule.code).collect();
         assert_eq!(codes, ["AWS002"]);
+    }
+
+    #[test]
+    fn an_oci_subject_given_at_deploy_time_matters_only_to_a_profile() {
+        let tf = concat!(
+            "variable \"group\" {}\n",
+            "variable \"compartment\" {}\n",
+            "resource \"oci_identity_policy\" \"p\" {\n",
+            "  statements = [\"Allow group ${var.group} to read metrics in compartment id ${var.compartment}\"]\n",
+            "}\n",
+        );
+        let iac002 = |options: &Options| {
+            let report = lint_source(SourceFile::new("main.tf", tf), options);
+            report
+                .diagnostics()
+                .filter(|(_, d)| d.rule.code == unresolved_reference::RULE.code)
+                .map(|(s, d)| s.slice(d.span).to_string())
+                .collect::<Vec<_>>()
+        };
+        // The compartment is where the grant applies: no verdict hangs on it, with a profile or not.
+        assert_eq!(iac002(&Options::default()), Vec::<String>::new());
+        let profile = crate::profile::Profile::load("digiusher").expect("the built-in profile");
+        let options = Options { profile: Some(&profile), ..Options::default() };
+        assert_eq!(iac002(&options), ["${var.group}"]);
     }
 
     #[test]

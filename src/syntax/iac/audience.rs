@@ -205,9 +205,13 @@ pub fn oci_decisive(statement: &oci::Statement) -> Vec<(Span, &'static str, Stri
                 oci::SubjectKind::AnyUser | oci::SubjectKind::AnyGroup => {}
             }
             match parts.action {
-                oci::Action::Verb { resource, .. } => out.push((resource.span, kinds, resource.text.to_string(), Open::Any)),
+                oci::Action::Verb { resource, .. } => {
+                    out.push((resource.span, kinds, resource.text.to_string(), Open::Any))
+                }
                 oci::Action::Permissions { permissions, .. } => out.extend(
-                    permissions.iter().map(|p| (p.span, "which permissions the statement grants", p.text.to_string(), Open::Any)),
+                    permissions
+                        .iter()
+                        .map(|p| (p.span, "which permissions the statement grants", p.text.to_string(), Open::Any)),
                 ),
                 oci::Action::Associate { resource, with, .. } => {
                     out.extend([resource, with].map(|t| (t.span, kinds, t.text.to_string(), Open::Any)))

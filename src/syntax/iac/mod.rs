@@ -195,7 +195,8 @@ impl Template {
     /// where it stands, reported only if a verdict depends on it (see [`Template::settle`]).
     fn defer(&mut self, span: Span, spelling: &str, message: impl Into<String>, unit: &str) {
         if !self.pending.iter().any(|(u, _)| u.span == span) {
-            let unresolved = Unresolved { span, message: message.into(), unit: Some(unit.to_string()), open: Open::Any };
+            let unresolved =
+                Unresolved { span, message: message.into(), unit: Some(unit.to_string()), open: Open::Any };
             self.pending.push((unresolved, spelling.to_string()));
         }
     }
@@ -240,7 +241,12 @@ impl Template {
             });
             if !reported {
                 let message = format!("grantlint cannot work out this value, so it cannot tell {verdict}");
-                self.unresolved.push(Unresolved { span: *place, message, unit: Some(unit.to_string()), open: Open::Any });
+                self.unresolved.push(Unresolved {
+                    span: *place,
+                    message,
+                    unit: Some(unit.to_string()),
+                    open: Open::Any,
+                });
             }
         }
     }
@@ -263,11 +269,8 @@ impl Template {
             }
         }
         let within = |inner: Span, outer: Span| outer != inner && outer.start <= inner.start && inner.end <= outer.end;
-        let outside: Vec<Span> = pending
-            .iter()
-            .map(|(u, _)| u.span)
-            .filter(|&at| !statements.iter().any(|s| overlaps(*s, at)))
-            .collect();
+        let outside: Vec<Span> =
+            pending.iter().map(|(u, _)| u.span).filter(|&at| !statements.iter().any(|s| overlaps(*s, at))).collect();
         for (unresolved, spelling) in pending {
             // A value inside a larger one that stands for whole statements is reported with it.
             if outside.iter().any(|&outer| within(unresolved.span, outer)) {
@@ -283,7 +286,10 @@ impl Template {
             let (message, open) = if let Some((_, verdict, _, open)) = places.iter().find(holds) {
                 (format!("{why}, so grantlint cannot tell {verdict}"), *open)
             } else if broken.iter().any(|e| overlaps(*e, unresolved.span)) {
-                let message = format!("{why}, and the statement does not parse without it, so it is not checked");
+                // Where the grammar wants a verb or a keyword: what the statement allows.
+                let message = format!(
+                    "{why}, so grantlint cannot tell what the statement allows (its verb, and so whether it is read-only): the statement does not parse without it and is not checked"
+                );
                 (message, Open::Any)
             } else if statements.iter().any(|s| overlaps(*s, unresolved.span)) {
                 continue;

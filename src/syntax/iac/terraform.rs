@@ -476,9 +476,7 @@ impl<'b> Reader<'_, 'b> {
             Expression::Array(items) => items.iter().collect(),
             // `concat([…], [for …])`: each list on its own, so the known ones are linted and
             // an unknown one stands for its statements alone.
-            Expression::FuncCall(call)
-                if !call.name.is_namespaced() && call.name.name.value().as_str() == "concat" =>
-            {
+            Expression::FuncCall(call) if !call.name.is_namespaced() && call.name.name.value().as_str() == "concat" => {
                 call.args
                     .iter()
                     .flat_map(|arg| match arg {
