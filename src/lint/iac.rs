@@ -9,13 +9,13 @@ use crate::rules::aws::{
     unknown_action,
 };
 use crate::rules::iac::{syntax_error, unresolved_reference};
-use crate::rules::oci::{malformed_ocid, syntax_error as oci_syntax, unknown_resource_type};
+use crate::rules::oci::{broad_subject, malformed_ocid, syntax_error as oci_syntax, unknown_resource_type};
 use crate::rules::{Check, Context, RULES};
 use crate::source::{LineIndex, SourceFile};
 use crate::span::Span;
 use crate::suppress;
 use crate::syntax::aws;
-use crate::syntax::iac::{Audience, Body, Embedded, JsonText, cloudformation, delegates_to_account, terraform};
+use crate::syntax::iac::{Audience, Body, Embedded, JsonText, Open, cloudformation, delegates_to_account, terraform};
 use crate::syntax::oci::ast::Domain;
 use std::path::{Path, PathBuf};
 
@@ -27,7 +27,8 @@ pub(super) enum Flavor {
 }
 
 /// Rules whose verdict on a value needs the value itself: how it is spelled (an ARN's shape, an
-/// action's name, an OCID's shape), which account a principal is, what an ExternalId is. A
+/// action's name, an OCID's shape), which account a principal is, which group an OCI grant goes
+/// to, what an ExternalId is. A
 /// placeholder stands for a value given when the template is deployed (a parameter without a
 /// default, a data source, a custom resource's output, a compartment's `${var.…}` OCID), so
 /// their findings on one are not reported: IAC002 reports the
@@ -40,6 +41,7 @@ fn needs_the_value(code: &str) -> bool {
         oci_syntax::RULE.code,
         malformed_ocid::RULE.code,
         unknown_resource_type::RULE.code,
+        broad_subject::RULE.code,
         trust_weak_external_id::RULE.code,
         trust_wrong_principal::RULE.code,
     ]
@@ -75,7 +77,9 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
     }
     let before = file.diagnostics.len();
     file.diagnostics.extend(template.errors.iter().cloned().map(syntax_error::diagnostic));
-    file.diagnostics.extend(template.unresolved.iter().map(unresolved_reference::diagnostic));
+    // Whether a grant is the vendor's group or tenancy is judged only against a vendor profile.
+    let open = template.unresolved.iter().filter(|u| u.open == Open::Any || options.profile.is_some());
+    file.diagnostics.extend(open.map(unresolved_reference::diagnostic));
     let mut scopes = Vec::with_capacity(template.policies.len());
     for policy in &template.policies {
         scopes.push(policy.span);
@@ -84,8 +88,19 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
                 scopes.extend(source.statements.iter().map(|s| s.map.map(0, s.text.len())));
                 let start = file.diagnostics.len();
                 lint_oci(std::slice::from_ref(source), Domain::Any, options, file);
-                for diagnostic in file.diagnostics.iter_mut().skip(start) {
+                // Statements a `formatlist` makes share the template text of their format: a
+                // finding there is reported once, where the template writes it.
+                let mut seen: Vec<(&str, Span, String)> = Vec::new();
+                let mut index = start;
+                while let Some(diagnostic) = file.diagnostics.get_mut(index) {
+                    let key = (diagnostic.rule.code, diagnostic.span, diagnostic.message.clone());
+                    if seen.contains(&key) {
+                        file.diagnostics.remove(index);
+                        continue;
+                    }
+                    seen.push(key);
                     diagnostic.unit = Some(policy.unit.clone());
+                    index += 1;
                 }
             }
             Body::Aws { kind, variants } => {
@@ -286,6 +301,7 @@ fn external(
                 span: policy.span,
                 message: format!("the policy file `{path}` cannot be read ({e}), so it is not checked"),
                 unit: Some(policy.unit.clone()),
+                open: crate::syntax::iac::Open::Any,
             };
             return vec![unresolved_reference::diagnostic(&unresolved)];
         }
@@ -483,6 +499,30 @@ mod tests {
         let report = lint_source(SourceFile::new("stack.yaml", yaml), &options);
         let codes: Vec<&str> = report.diagnostics().map(|(_, d)| d.rule.code).collect();
         assert_eq!(codes, ["AWS002"]);
+    }
+
+    #[test]
+    fn an_oci_subject_given_at_deploy_time_matters_only_to_a_profile() {
+        let tf = concat!(
+            "variable \"group\" {}\n",
+            "variable \"compartment\" {}\n",
+            "resource \"oci_identity_policy\" \"p\" {\n",
+            "  statements = [\"Allow group ${var.group} to read metrics in compartment id ${var.compartment}\"]\n",
+            "}\n",
+        );
+        let iac002 = |options: &Options| {
+            let report = lint_source(SourceFile::new("main.tf", tf), options);
+            report
+                .diagnostics()
+                .filter(|(_, d)| d.rule.code == unresolved_reference::RULE.code)
+                .map(|(s, d)| s.slice(d.span).to_string())
+                .collect::<Vec<_>>()
+        };
+        // The compartment is where the grant applies: no verdict hangs on it, with a profile or not.
+        assert_eq!(iac002(&Options::default()), Vec::<String>::new());
+        let profile = crate::profile::Profile::load("digiusher").expect("the built-in profile");
+        let options = Options { profile: Some(&profile), ..Options::default() };
+        assert_eq!(iac002(&options), ["${var.group}"]);
     }
 
     #[test]

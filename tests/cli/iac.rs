@@ -21,6 +21,7 @@ const SHAPES: &[&str] = &[
     "terraform/file-form",
     "terraform/heredoc-interpolation",
     "terraform/jsonencode-attachments",
+    "terraform/oci-placeholders",
     "terraform/policy-document",
     "terraform/roles-and-forms",
     "terraform/unresolved",

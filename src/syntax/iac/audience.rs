@@ -5,10 +5,12 @@
 //! policy says who can become it; a role only AWS services or the account itself can assume is
 //! not the vendor's grant, and its findings say so.
 
+use super::Open;
 use super::value::Value;
 use crate::source::LineIndex;
 use crate::span::Span;
 use crate::syntax::aws::{self, PrincipalKind};
+use crate::syntax::oci::ast as oci;
 
 /// Who a policy's permissions are for, as far as the template shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -155,6 +157,81 @@ pub fn decisive(document: &Value, kind: Option<aws::Kind>) -> Vec<(Span, &'stati
                 place(block.operator_span, "which conditions the statement sets");
                 for entry in &block.entries {
                     place(entry.key.span, "which conditions the statement sets");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The places in a parsed OCI statement whose value decides a verdict, each with what it decides,
+/// the text standing there, and whether only a vendor profile's checks need it: the verb and
+/// resource type or permissions (read-only, content reads, known types), a condition's variables
+/// (which conditions the statement sets), and with a profile the subject and a tenancy's OCID
+/// (whether the grant is the vendor's group or tenancy). A location (compartment, `tenancy`),
+/// a condition's value and an alias change no verdict.
+pub fn oci_decisive(statement: &oci::Statement) -> Vec<(Span, &'static str, String, Open)> {
+    let mut out = Vec::new();
+    let kinds = "which resources the statement grants: whether it is read-only, reads contents or names a known type";
+    let conditions = "which conditions the statement sets";
+    let subject = "whom the statement grants to, and so whether it is the vendor profile's group";
+    match &statement.kind {
+        oci::StatementKind::Define(define) => {
+            let verdict = match define.kind {
+                oci::DefineKind::Tenancy => "which tenancy the alias names, and so whether it is the vendor's",
+                oci::DefineKind::Group | oci::DefineKind::DynamicGroup => subject,
+                // A compartment is a location, like `in compartment id …`.
+                oci::DefineKind::Compartment => return out,
+            };
+            out.push((define.ocid.span, verdict, define.ocid.text.to_string(), Open::Profile));
+        }
+        _ => {
+            let Some(parts) = statement.parts() else { return out };
+            match &parts.subject.kind {
+                oci::SubjectKind::Group(principals) | oci::SubjectKind::DynamicGroup(principals) => {
+                    for principal in principals {
+                        let text = match principal {
+                            oci::Principal::Name { domain, name } => {
+                                format!("{}{}", domain.map_or("", |d| d.text), name.text)
+                            }
+                            oci::Principal::Id(id) => id.text.to_string(),
+                        };
+                        out.push((principal.span(), subject, text, Open::Profile));
+                    }
+                }
+                oci::SubjectKind::Service(tokens) | oci::SubjectKind::Resource(tokens) => {
+                    out.extend(tokens.iter().map(|t| (t.span, subject, t.text.to_string(), Open::Profile)));
+                }
+                oci::SubjectKind::AnyUser | oci::SubjectKind::AnyGroup => {}
+            }
+            match parts.action {
+                oci::Action::Verb { resource, .. } => {
+                    out.push((resource.span, kinds, resource.text.to_string(), Open::Any))
+                }
+                oci::Action::Permissions { permissions, .. } => out.extend(
+                    permissions
+                        .iter()
+                        .map(|p| (p.span, "which permissions the statement grants", p.text.to_string(), Open::Any)),
+                ),
+                oci::Action::Associate { resource, with, .. } => {
+                    out.extend([resource, with].map(|t| (t.span, kinds, t.text.to_string(), Open::Any)))
+                }
+            }
+            let mut stack: Vec<&oci::Condition> = parts.condition.into_iter().collect();
+            while let Some(condition) = stack.pop() {
+                match condition {
+                    oci::Condition::Group { items, .. } => stack.extend(items),
+                    oci::Condition::Compare { variable, .. } | oci::Condition::Presence { variable, .. } => {
+                        out.push((variable.span, conditions, variable.text.to_string(), Open::Any))
+                    }
+                    oci::Condition::Function { name, args, .. } => {
+                        out.push((name.span, conditions, name.text.to_string(), Open::Any));
+                        for arg in args {
+                            if let oci::Operand::Variable(variable) = arg {
+                                out.push((variable.span, conditions, variable.text.to_string(), Open::Any));
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -119,6 +119,19 @@ pub struct Unresolved {
     pub message: String,
     /// The policy it was met in.
     pub unit: Option<String>,
+    /// Which verdicts it leaves open.
+    pub open: Open,
+}
+
+/// Which verdicts a value grantlint could not work out leaves open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Open {
+    /// A verdict every run makes, or the whole policy or statement, which is then not checked.
+    #[default]
+    Any,
+    /// Only a vendor profile's: whether an OCI grant is to the vendor's group or tenancy
+    /// (OCI009, OCI005), which nothing judges without a profile.
+    Profile,
 }
 
 /// A part of the template that applies only when `condition` holds (`not X` for an else branch).
@@ -169,7 +182,12 @@ impl Template {
 
     fn unresolved(&mut self, span: Span, message: impl Into<String>, unit: &str) {
         if !self.unresolved.iter().any(|u| u.span == span) {
-            self.unresolved.push(Unresolved { span, message: message.into(), unit: Some(unit.to_string()) });
+            self.unresolved.push(Unresolved {
+                span,
+                message: message.into(),
+                unit: Some(unit.to_string()),
+                open: Open::Any,
+            });
         }
     }
 
@@ -177,14 +195,15 @@ impl Template {
     /// where it stands, reported only if a verdict depends on it (see [`Template::settle`]).
     fn defer(&mut self, span: Span, spelling: &str, message: impl Into<String>, unit: &str) {
         if !self.pending.iter().any(|(u, _)| u.span == span) {
-            let unresolved = Unresolved { span, message: message.into(), unit: Some(unit.to_string()) };
+            let unresolved =
+                Unresolved { span, message: message.into(), unit: Some(unit.to_string()), open: Open::Any };
             self.pending.push((unresolved, spelling.to_string()));
         }
     }
 
     /// Reports the deferred values that stand where a verdict of `document` is decided, saying
-    /// which; the others change nothing and are dropped. Without a document (an OCI policy, a
-    /// managed policy's ARN) every deferred value is reported.
+    /// which; the others change nothing and are dropped. Without a document (a managed policy's
+    /// ARN) every deferred value is reported; an OCI policy is settled by [`Template::settle_oci`].
     fn settle(&mut self, document: Option<(&value::Value, Option<aws::Kind>)>, unit: &str) {
         let pending = std::mem::take(&mut self.pending);
         let decisive = document.map(|(value, kind)| audience::decisive(value, kind));
@@ -222,7 +241,68 @@ impl Template {
             });
             if !reported {
                 let message = format!("grantlint cannot work out this value, so it cannot tell {verdict}");
-                self.unresolved.push(Unresolved { span: *place, message, unit: Some(unit.to_string()) });
+                self.unresolved.push(Unresolved {
+                    span: *place,
+                    message,
+                    unit: Some(unit.to_string()),
+                    open: Open::Any,
+                });
+            }
+        }
+    }
+
+    /// Reports the deferred values of an OCI policy that stand where a verdict is decided
+    /// ([`audience::oci_decisive`]), saying which, or where a statement cannot be parsed without
+    /// them; a value outside every statement stands for whole statements, which are not checked.
+    /// A location, a condition's value or a name changes no verdict and is dropped.
+    fn settle_oci(&mut self, source: &PolicySource, unit: &str) {
+        let pending = std::mem::take(&mut self.pending);
+        let overlaps = |a: Span, b: Span| a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1);
+        let mut places = Vec::new();
+        let mut statements = Vec::new();
+        let mut broken = Vec::new();
+        for text in &source.statements {
+            statements.push(text.map.map(0, text.text.len()));
+            match crate::syntax::oci::parser::parse_statement(&text.text, &text.map) {
+                Ok(statement) => places.extend(audience::oci_decisive(&statement)),
+                Err(error) => broken.push(error.span),
+            }
+        }
+        let within = |inner: Span, outer: Span| outer != inner && outer.start <= inner.start && inner.end <= outer.end;
+        let outside: Vec<Span> =
+            pending.iter().map(|(u, _)| u.span).filter(|&at| !statements.iter().any(|s| overlaps(*s, at))).collect();
+        for (unresolved, spelling) in pending {
+            // A value inside a larger one that stands for whole statements is reported with it.
+            if outside.iter().any(|&outer| within(unresolved.span, outer)) {
+                continue;
+            }
+            let why = unresolved.message.trim_end_matches(", so its value is not checked");
+            // A value anchored at one `${…}` with others stands wherever they do: it must be
+            // spelled in the text that decides, as a word or as itself.
+            let word = letters(&spelling);
+            let holds = |(place, _, text, _): &&(Span, &str, String, Open)| {
+                overlaps(*place, unresolved.span) && (word.is_empty() || letters(text).contains(&word))
+            };
+            let (message, open) = if let Some((_, verdict, _, open)) = places.iter().find(holds) {
+                (format!("{why}, so grantlint cannot tell {verdict}"), *open)
+            } else if broken.iter().any(|e| overlaps(*e, unresolved.span)) {
+                // Where the grammar wants a verb or a keyword: what the statement allows.
+                let message = format!(
+                    "{why}, so grantlint cannot tell what the statement allows (its verb, and so whether it is read-only): the statement does not parse without it and is not checked"
+                );
+                (message, Open::Any)
+            } else if statements.iter().any(|s| overlaps(*s, unresolved.span)) {
+                continue;
+            } else if why.ends_with("not checked") {
+                (why.to_string(), Open::Any)
+            } else {
+                (format!("{why}, so the statements it stands for are not checked"), Open::Any)
+            };
+            // Once per value and verdict in a policy, however many statements repeat it.
+            let repeated =
+                |u: &Unresolved| u.span == unresolved.span || (u.message == message && u.unit == unresolved.unit);
+            if !self.unresolved.iter().any(repeated) {
+                self.unresolved.push(Unresolved { message, open, unit: Some(unit.to_string()), ..unresolved });
             }
         }
     }
@@ -285,6 +365,12 @@ impl Template {
             self.policies.push(Embedded { unit, span, body: Body::Aws { kind, variants }, audience });
         }
     }
+}
+
+/// A spelling's letters and digits: `${var.group_name}` and the word it becomes in an OCI
+/// statement, `var.group_name`, are alike.
+fn letters(text: &str) -> String {
+    text.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
 /// `base (note; note)`: a unit name with what links it to the rest of the template.

@@ -474,6 +474,17 @@ impl<'b> Reader<'_, 'b> {
         eval.unit = unit.clone();
         let items: Vec<&Expression> = match &statements.value {
             Expression::Array(items) => items.iter().collect(),
+            // `concat([…], [for …])`: each list on its own, so the known ones are linted and
+            // an unknown one stands for its statements alone.
+            Expression::FuncCall(call) if !call.name.is_namespaced() && call.name.name.value().as_str() == "concat" => {
+                call.args
+                    .iter()
+                    .flat_map(|arg| match arg {
+                        Expression::Array(items) => items.iter().collect(),
+                        other => vec![other],
+                    })
+                    .collect()
+            }
             other => vec![other],
         };
         // Where a statement is a value grantlint cannot work out, the policy is not known empty.
@@ -491,6 +502,9 @@ impl<'b> Reader<'_, 'b> {
             for value in values {
                 match value {
                     Value::Str(text) | Value::Literal(text) => {
+                        // A statement written whole elsewhere (a local's list) spells its
+                        // placeholders as Terraform does.
+                        let text = eval::oci_inner_placeholders("", text);
                         let map = text.map();
                         source.statements.push(StatementText { text: Cow::Owned(text.value), map });
                     }
@@ -508,10 +522,14 @@ impl<'b> Reader<'_, 'b> {
                 }
             }
         }
+        // A policy of unknown statements alone is not known to be empty.
+        if source.statements.is_empty() && !unknown.is_empty() {
+            unknown.push(span);
+        }
         for at in unknown {
             self.template.placeholder("", at);
         }
-        self.template.settle(None, &unit);
+        self.template.settle_oci(&source, &unit);
         self.template.policies.push(Embedded { unit, span, body: Body::Oci(source), audience: Audience::Outside });
     }
 }

@@ -370,6 +370,13 @@ impl<'m, 'b> Eval<'m, 'b> {
                     }
                 }
             }
+            ("formatlist", [format, rest @ ..]) => {
+                let format = self.value(format, at);
+                let values: Vec<Value> = rest.iter().map(|arg| self.value(arg, at)).collect();
+                if let Some(list) = formatlist(format, &values, place.start) {
+                    return list;
+                }
+            }
             ("format", [format, rest @ ..]) => {
                 if let Value::Str(format) = self.value(format, at) {
                     let values: Vec<Value> = rest.iter().map(|arg| self.value(arg, at)).collect();
@@ -411,6 +418,21 @@ impl<'m, 'b> Eval<'m, 'b> {
                 return self.unknown(span, at, None);
             }
             (kind, Some(name)) => match self.module.resource(kind, name) {
+                // `oci_identity_group.g[0].name`, `[each.key]`: an identity resource's instance
+                // has the arguments written in its block.
+                Some((file, block))
+                    if kind.starts_with("oci_identity_")
+                        && (block.body.has_attribute("count") || block.body.has_attribute("for_each"))
+                        && matches!(
+                            traversal.operators.get(1).map(|op| op.value()),
+                            Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
+                        ) =>
+                {
+                    match attr(2).and_then(|a| block.body.get_attribute(a)) {
+                        Some(found) => (self.value(&found.value, At { file, anchor: Some(place) }), 3),
+                        None => return self.unknown(span, at, None),
+                    }
+                }
                 Some((file, block)) => match attr(1) {
                     Some("arn") if kind == "aws_s3_bucket" => match block.body.get_attribute("bucket") {
                         Some(bucket) => match self.value(&bucket.value, At { file, anchor: Some(place) }) {
@@ -642,7 +664,45 @@ fn min_length(variable: &Block) -> Option<usize> {
     })
 }
 
-/// `format` with `%s` (and `%%`); other verbs are not evaluated.
+/// `formatlist`: `format` once for each element of the lists among `values` (all of one length),
+/// a string given for every element; a value that is neither (an unknown list) makes it not
+/// evaluated. A format with unknown parts keeps them spelled out.
+fn formatlist(format: Value, values: &[Value], start: usize) -> Option<Value> {
+    let format = match format {
+        Value::Str(format) => format,
+        Value::Unknown(format) if format.as_str().contains('%') => format,
+        // A conditional format (a name with an optional prefix) would make a list for every
+        // combination of its conditions: not evaluated.
+        _ => return None,
+    };
+    let lengths: Vec<usize> = values
+        .iter()
+        .filter_map(|v| match v {
+            Value::List(items, _) => Some(items.len()),
+            _ => None,
+        })
+        .collect();
+    let count = lengths.first().copied().unwrap_or(1);
+    if lengths.iter().any(|&n| n != count) {
+        return None;
+    }
+    let list = (0..count)
+        .map(|i| {
+            let row: Option<Vec<Value>> = values
+                .iter()
+                .map(|v| match v {
+                    Value::List(items, _) => items.get(i).cloned(),
+                    scalar @ (Value::Str(_) | Value::Literal(_)) => Some(scalar.clone()),
+                    _ => None,
+                })
+                .collect();
+            sprintf(&format, &row?).map(Value::Str)
+        })
+        .collect::<Option<Vec<Value>>>()?;
+    Some(Value::List(list, start))
+}
+
+/// `format` with `%s` and `%v` (and `%%`); other verbs are not evaluated.
 fn sprintf(format: &Text, values: &[Value]) -> Option<Text> {
     let source = format.as_str();
     let mut out = Text::default();
@@ -653,7 +713,7 @@ fn sprintf(format: &Text, values: &[Value]) -> Option<Text> {
         out.push(&format.slice(pos..at));
         match source.as_bytes().get(at + 1) {
             Some(b'%') => out.push(&format.slice(at..at + 1)),
-            Some(b's') => out.push(args.next()?.text()?),
+            Some(b's' | b'v') => out.push(args.next()?.text()?),
             _ => return None,
         }
         pos = at + 2;
@@ -683,21 +743,24 @@ fn takes_placeholder(before: &str) -> bool {
 }
 
 /// A known string holding an unknown part (`"dg_${local.suffix}"`), interpolated into an OCI
-/// statement where a name goes: the `${…}` inside is respelled as word characters, byte for byte
-/// so that each byte keeps its origin, or the statement would not parse and go unchecked.
-fn oci_inner_placeholders(before: &str, mut text: Text) -> Text {
-    if takes_placeholder(before) || !text.value.contains("${") {
+/// statement after `before`, or a whole statement from a list: each `${…}` inside where the
+/// grammar wants a name is respelled as word characters, byte for byte so that each byte keeps
+/// its origin, or the statement would not parse and go unchecked.
+pub(super) fn oci_inner_placeholders(before: &str, mut text: Text) -> Text {
+    if !text.value.contains("${") {
         return text;
     }
     let mut out = String::with_capacity(text.value.len());
     let mut depth = 0usize;
     let mut chars = text.value.chars().peekable();
+    let mut respelling = false;
     while let Some(c) = chars.next() {
         if depth == 0 {
             if c == '$' && chars.peek() == Some(&'{') {
                 chars.next();
                 depth = 1;
-                out.push_str("x_");
+                respelling = !takes_placeholder(&format!("{before}{out}"));
+                out.push_str(if respelling { "x_" } else { "${" });
             } else {
                 out.push(c);
             }
@@ -708,7 +771,7 @@ fn oci_inner_placeholders(before: &str, mut text: Text) -> Text {
             '}' => depth -= 1,
             _ => {}
         }
-        if c.is_ascii_alphanumeric() || "-_.@+".contains(c) {
+        if !respelling || c.is_ascii_alphanumeric() || "-_.@+".contains(c) {
             out.push(c);
         } else {
             out.extend(std::iter::repeat_n('_', c.len_utf8()));
@@ -743,6 +806,9 @@ mod tests {
         // Where the grammar takes `${…}`, and where there is none, the text stays as it is.
         assert_eq!(respell("where target.group.name = '", dg), dg);
         assert_eq!(respell("Allow group ", "admins"), "admins");
+        // A whole statement: each placeholder as its place wants it.
+        let statement = "Allow group ${var.g} to read all-resources in compartment id ${var.c}";
+        assert_eq!(respell("", statement), "Allow group x_var.g_ to read all-resources in compartment id ${var.c}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 use super::*;
 use crate::syntax::iac::JsonText;
+use crate::syntax::iac::Open;
 use crate::syntax::iac::testing::{origin, policy, variants};
 
 /// A module with no files besides its `.tf` files.
@@ -200,4 +201,71 @@ fn a_known_name_with_an_unknown_part_is_linted() {
     let template = read(source, &[], &no_files);
     let texts = statements(policy(&template, "oci_identity_policy.p"));
     assert_eq!(texts[0].0, "Allow dynamic-group nr_x_substr_md5_timestamp_____0__4__ to read log-content in tenancy");
+}
+
+/// The IAC002 reports of the OCI placeholder fixture: the text each points at, its message, and
+/// which verdicts it leaves open.
+fn oci_reports() -> (&'static str, Template) {
+    let source = include_str!("../../../../fixtures/iac/terraform/oci-placeholders/main.tf");
+    (source, read(source, &[], &no_files))
+}
+
+#[test]
+fn a_location_or_a_conditions_value_is_not_reported() {
+    let (source, template) = oci_reports();
+    let at: Vec<&str> = template.unresolved.iter().map(|u| &source[u.span.range()]).collect();
+    // `compartment id ${var.compartment_ocid}`, in statements and in a formatlist, and the
+    // bucket a condition compares with, change no verdict.
+    assert!(!at.contains(&"${var.compartment_ocid}"), "{at:?}");
+    assert!(!at.contains(&"${var.bucket}"), "{at:?}");
+    assert_eq!(
+        at,
+        ["${var.resource_type}", "${var.verb}", "${var.tag_key}", "${var.other_group}", "var.more_statements"]
+    );
+}
+
+#[test]
+fn a_verb_type_or_condition_placeholder_names_the_verdict() {
+    let (source, template) = oci_reports();
+    let message = |text: &str| {
+        let found = template.unresolved.iter().find(|u| &source[u.span.range()] == text);
+        let found = found.unwrap_or_else(|| panic!("{text} not reported: {:?}", template.unresolved));
+        assert_eq!(found.open, Open::Any, "{found:?}");
+        found.message.clone()
+    };
+    assert!(message("${var.resource_type}").ends_with("whether it is read-only, reads contents or names a known type"));
+    assert!(message("${var.verb}").contains("whether it is read-only"));
+    assert!(message("${var.tag_key}").ends_with("which conditions the statement sets"));
+    assert!(message("var.more_statements").ends_with("the statements it stands for are not checked"));
+}
+
+#[test]
+fn a_subject_placeholder_is_left_to_a_vendor_profile() {
+    let (source, template) = oci_reports();
+    let subject = template.unresolved.iter().find(|u| &source[u.span.range()] == "${var.other_group}");
+    let subject = subject.expect("the group given at deploy time");
+    assert_eq!(subject.open, Open::Profile);
+    assert!(subject.message.ends_with("whether it is the vendor profile's group"), "{}", subject.message);
+}
+
+#[test]
+fn groups_of_the_module_are_granted_to_by_name() {
+    let (_, template) = oci_reports();
+    let texts = statements(policy(&template, "oci_identity_policy.placeholders"));
+    // `oci_identity_group.vendor[0].name` of a counted group, a domain group's `display_name`.
+    assert_eq!(
+        texts[0].0,
+        "Allow group digiusher-finops-group to read metrics in compartment id ${var.compartment_ocid}"
+    );
+    assert_eq!(texts[6].0, "Allow group readers to read metrics in tenancy");
+    // `formatlist` over a known list, beside a list grantlint does not know.
+    let listed = statements(policy(&template, "oci_identity_policy.listed"));
+    let listed: Vec<&str> = listed.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        listed,
+        [
+            "Allow group digiusher-finops-group to read usage-budgets in compartment id ${var.compartment_ocid}",
+            "Allow group digiusher-finops-group to manage buckets in compartment id ${var.compartment_ocid}",
+        ]
+    );
 }
