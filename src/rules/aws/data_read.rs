@@ -2,7 +2,7 @@ use super::{exposed_classes, flagged_actions, name_list, names_exactly};
 use crate::catalog::aws::{Action, Sensitivity};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Context, declare_rule};
-use crate::syntax::aws::Policy;
+use crate::syntax::aws::{Policy, Statement};
 
 declare_rule! {
     /// An allowed read returns data, secrets or credentials, not just metadata.
@@ -10,7 +10,8 @@ declare_rule! {
     /// AWS's Read level is not harmless: `s3:GetObject` returns object contents,
     /// `lambda:GetFunctionConfiguration` a function's environment variables (often secrets),
     /// `ec2:DescribeInstanceAttribute` instance user data, `ecs:DescribeTaskDefinition` container
-    /// environments, `apigateway:GET` API key values, `ssm:GetParameter` parameter values. The
+    /// environments, `apigateway:GET` API key values (on a `Resource` that can reach `/apikeys`:
+    /// not on `arn:aws:apigateway:*::/restapis/*`), `ssm:GetParameter` parameter values. The
     /// curated list, each entry with its reason and source, is `rules/aws/sensitive-actions.tsv`.
     /// It comes from a review of every Read and List action whose catalog description speaks of
     /// content, messages, output, records, secrets or credentials: those judged harmless are in
@@ -39,7 +40,8 @@ declare_rule! {
 }
 
 pub fn check(policy: &Policy, cx: &mut Context) {
-    let sensitive_read = |a: &Action| a.level().is_read_only() && a.sensitive().is_some();
+    let sensitive_read =
+        |s: &Statement, a: &Action| a.level().is_read_only() && a.sensitive().is_some() && reaches_content(s, a);
     for (pattern, reads) in flagged_actions(policy, cx, RULE.code, sensitive_read) {
         let exposes = exposed_classes(&reads);
         let (message, help) = match reads.first().and_then(|a| a.sensitive()) {
@@ -62,5 +64,94 @@ pub fn check(policy: &Policy, cx: &mut Context) {
             diagnostic.severity = Severity::Error;
         }
         cx.report(diagnostic);
+    }
+}
+
+/// Sensitive reads whose content sits under one resource path: the action and the path. API
+/// Gateway returns API key values only under `/apikeys` (`GET /apikeys?includeValues=true`,
+/// `GET /apikeys/{id}?includeValue=true`: Amazon API Gateway REST API reference, GetApiKeys and
+/// GetApiKey; resource ARNs `arn:aws:apigateway:region::path`, Service Authorization Reference).
+const SCOPED: &[(&str, &str)] = &[("apigateway:GET", "/apikeys")];
+
+/// Whether `action`, allowed by `statement`, can reach the content that makes it sensitive: a
+/// read in [`SCOPED`] does only on a `Resource` that may name its path (`*`, a wildcard before
+/// the path, a value grantlint does not know, or `NotResource`).
+fn reaches_content(statement: &Statement, action: &Action) -> bool {
+    let name = action.to_string();
+    let Some((_, path)) = SCOPED.iter().find(|(scoped, _)| scoped.eq_ignore_ascii_case(&name)) else { return true };
+    let Some(resource) = statement.resource.as_ref().filter(|r| !r.negated) else { return true };
+    resource.values.iter().any(|value| {
+        let value = unknown_as_wildcard(value.as_str());
+        let fields: Vec<&str> = value.splitn(6, ':').collect();
+        let [_, _, service, _, _, rest] = fields.as_slice() else { return true };
+        let service_may_match = service.contains(['*', '?']) || service.eq_ignore_ascii_case("apigateway");
+        service_may_match && path_may_match(rest, path)
+    })
+}
+
+/// `value` with each `${…}` (a value only a deployment knows, `${AWS::Partition}`) as `*`.
+fn unknown_as_wildcard(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        out.push('*');
+        rest = rest[start..].find('}').map_or("", |end| &rest[start + end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether the resource path `pattern` (with `*` and `?`) may name `path` or something under it.
+fn path_may_match(pattern: &str, path: &str) -> bool {
+    match pattern.find(['*', '?']) {
+        Some(cut) => {
+            let literal = &pattern[..cut];
+            literal.starts_with(path) || path.starts_with(literal)
+        }
+        None => pattern == path || pattern.strip_prefix(path).is_some_and(|rest| rest.starts_with('/')),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{path_may_match, reaches_content};
+    use crate::catalog::aws::{AwsCatalog, Expansion};
+    use crate::syntax::aws::{Kind, parse};
+
+    /// Whether `apigateway:GET` on `resource` (JSON) reaches API key values.
+    fn reaches(resource: &str) -> bool {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"apigateway:GET","Resource":{resource}}}]}}"#
+        );
+        let document = parse(&text, Some(Kind::Identity));
+        let policy = document.policy.expect("the policy parses");
+        let Expansion::Actions(mut found) = AwsCatalog::get().expand("apigateway:GET") else { panic!("no apigateway") };
+        let action = found.next().expect("apigateway:GET is in the catalog");
+        reaches_content(&policy.statements[0], action)
+    }
+
+    #[test]
+    fn apigateway_get_is_sensitive_where_it_may_read_api_keys() {
+        assert!(reaches(r#""*""#));
+        assert!(reaches(r#""arn:aws:apigateway:*::/*""#));
+        assert!(reaches(r#""arn:aws:apigateway:us-east-1::/apikeys/abc""#));
+        assert!(reaches(r#"["arn:aws:apigateway:*::/restapis/*", "arn:aws:apigateway:*::/apikeys"]"#));
+        assert!(!reaches(r#""arn:${AWS::Partition}:apigateway:*::/restapis/*""#));
+        assert!(reaches(r#""arn:aws:apigateway:*::/${ApiPath}""#));
+        assert!(!reaches(r#""arn:aws:apigateway:*::/restapis/*""#));
+        assert!(!reaches(r#""arn:aws:s3:::bucket/apikeys""#));
+    }
+
+    #[test]
+    fn api_key_values_are_reached_only_where_the_path_may_be_apikeys() {
+        assert!(path_may_match("/*", "/apikeys"));
+        assert!(path_may_match("/apikeys", "/apikeys"));
+        assert!(path_may_match("/apikeys/abc123", "/apikeys"));
+        assert!(path_may_match("/api*", "/apikeys"));
+        assert!(path_may_match("/apikeys*", "/apikeys"));
+        assert!(!path_may_match("/restapis/*", "/apikeys"));
+        assert!(!path_may_match("/apikeysfoo", "/apikeys"));
+        assert!(!path_may_match("/restapis", "/apikeys"));
     }
 }

@@ -33,7 +33,7 @@ declare_rule! {
 }
 
 pub fn check(policy: &Policy, cx: &mut Context) {
-    for (pattern, writes) in flagged_actions(policy, cx, RULE.code, |a| !a.level().is_read_only()) {
+    for (pattern, writes) in flagged_actions(policy, cx, RULE.code, |_, a| !a.level().is_read_only()) {
         let Some(&first) = writes.first() else { continue };
         let message = if names_exactly(pattern, &writes) {
             format!("`{}` is a {} action, not read-only", pattern.value, first.level().as_str())

@@ -40,14 +40,14 @@ fn grants_vendor(policy: &Policy, statement: &Statement) -> bool {
 }
 
 /// For each pattern an Allow statement grants the vendor (see [`grants_vendor`]), the catalog
-/// actions it names that `flag` selects and neither the profile nor the configuration accepts
+/// actions it names that `flag` selects (in that statement) and neither the profile nor the configuration accepts
 /// for `code`; patterns with none are left out. `*` and `service:*` (AWS003's) are not
 /// expanded, and patterns the catalog does not know are AWS005's.
 pub(crate) fn flagged_actions<'p>(
     policy: &'p Policy<'p>,
     cx: &Context,
     code: &str,
-    flag: impl Fn(&Action) -> bool,
+    flag: impl Fn(&Statement, &Action) -> bool,
 ) -> Vec<(&'p Str<'p>, Vec<&'static Action>)> {
     let mut out = Vec::new();
     for (statement, pattern, resolved) in cx.aws_expansions(policy).patterns(policy) {
@@ -56,8 +56,12 @@ pub(crate) fn flagged_actions<'p>(
         if negated || !grants_vendor(policy, statement) {
             continue;
         }
-        let flagged: Vec<&Action> =
-            found.as_slice().iter().copied().filter(|a| flag(a) && !accepted(cx, statement, a, code)).collect();
+        let flagged: Vec<&Action> = found
+            .as_slice()
+            .iter()
+            .copied()
+            .filter(|a| flag(statement, a) && !accepted(cx, statement, a, code))
+            .collect();
         if !flagged.is_empty() {
             out.push((pattern, flagged));
         }

@@ -292,9 +292,15 @@ impl<'b> Reader<'_, 'b> {
                         attached.entry(policy_name.to_string()).or_default().extend(targets.iter().cloned());
                     }
                     _ if file == 0 => {
+                        let deferred = self.template.pending.len();
                         let mut eval = self.eval();
                         eval.unit = unit.clone();
                         if let Some(arn) = eval.value(policy, At::HERE).text() {
+                            // `arn:${data.aws_partition.current.partition}:iam::aws:policy/X`
+                            // names its policy: the partition leaves no verdict open.
+                            if names_aws_managed(arn.as_str()) {
+                                self.template.pending.truncate(deferred);
+                            }
                             let span = policy.span().map_or(Span::default(), |r| Span::new(r.start, r.end));
                             let audience = self.audience(&targets);
                             let managed =
@@ -737,6 +743,14 @@ fn key(name: &str, attribute: &Attribute) -> Text {
 
 fn span_start(block: &Block) -> usize {
     block.span().map_or(0, |r| r.start)
+}
+
+/// Whether `arn` names an AWS-managed policy whatever its partition: only the partition, if
+/// anything, is a placeholder.
+fn names_aws_managed(arn: &str) -> bool {
+    arn.strip_prefix("arn:")
+        .and_then(|rest| rest.split_once(":iam::aws:policy/"))
+        .is_some_and(|(_, name)| !name.is_empty() && !name.contains("${"))
 }
 
 #[cfg(test)]

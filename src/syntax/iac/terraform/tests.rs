@@ -269,3 +269,25 @@ fn groups_of_the_module_are_granted_to_by_name() {
         ]
     );
 }
+
+#[test]
+fn a_managed_policy_in_an_unknown_partition_is_still_named() {
+    let source = concat!(
+        "data \"aws_partition\" \"current\" {}\n",
+        "resource \"aws_iam_role_policy_attachment\" \"audit\" {\n",
+        "  role       = \"vendor\"\n",
+        "  policy_arn = \"arn:${data.aws_partition.current.partition}:iam::aws:policy/SecurityAudit\"\n",
+        "}\n",
+        "resource \"aws_iam_role_policy_attachment\" \"other\" {\n",
+        "  role       = \"vendor\"\n",
+        "  policy_arn = \"arn:${data.aws_partition.current.partition}:iam::aws:policy/${var.name}\"\n",
+        "}\n",
+    );
+    let template = read(source, &[], &no_files);
+    let arns: Vec<&str> = template.managed.iter().map(|m| m.arn.as_str()).collect();
+    assert_eq!(arns.len(), 2, "{arns:?}");
+    assert!(arns[0].ends_with(":iam::aws:policy/SecurityAudit"), "{arns:?}");
+    // Which policy the first attaches is known; the second's name is not, and that is reported.
+    let at: Vec<&str> = template.unresolved.iter().map(|u| &source[u.span.range()]).collect();
+    assert!(!at.is_empty() && at.iter().all(|a| !a.contains("SecurityAudit")), "{at:?}");
+}
