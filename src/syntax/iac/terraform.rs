@@ -60,6 +60,8 @@ pub(super) struct Module<'b> {
     pub locals: HashMap<&'b str, (usize, &'b Attribute)>,
     resources: HashMap<(&'b str, &'b str), (usize, &'b Block)>,
     documents: HashMap<&'b str, (usize, &'b Block)>,
+    /// `data "aws_iam_policy"` blocks: a managed policy looked up by its ARN or name.
+    policies: HashMap<&'b str, (usize, &'b Block)>,
 }
 
 impl<'b> Module<'b> {
@@ -71,6 +73,7 @@ impl<'b> Module<'b> {
             locals: HashMap::new(),
             resources: HashMap::new(),
             documents: HashMap::new(),
+            policies: HashMap::new(),
         };
         for (file, body) in bodies {
             for block in body.blocks() {
@@ -90,6 +93,9 @@ impl<'b> Module<'b> {
                     ("data", ["aws_iam_policy_document", name]) => {
                         module.documents.entry(name).or_insert((*file, block));
                     }
+                    ("data", ["aws_iam_policy", name]) => {
+                        module.policies.entry(name).or_insert((*file, block));
+                    }
                     _ => {}
                 }
             }
@@ -99,6 +105,11 @@ impl<'b> Module<'b> {
 
     pub fn resource(&self, kind: &str, name: &str) -> Option<(usize, &'b Block)> {
         self.resources.get(&(kind, name)).copied()
+    }
+
+    /// The `data "aws_iam_policy"` block named `name`.
+    pub fn policy_lookup(&self, name: &str) -> Option<(usize, &'b Block)> {
+        self.policies.get(name).copied()
     }
 
     /// Resources of the module in source order: file, then position.

@@ -414,6 +414,15 @@ impl<'m, 'b> Eval<'m, 'b> {
                         .to_string();
                 return self.unknown(span, at, Some(why));
             }
+            // `data "aws_iam_policy" "p" { arn = "arn:aws:iam::aws:policy/ReadOnlyAccess" }`: the
+            // policy it finds has the ARN it is looked up by.
+            ("data", Some("aws_iam_policy")) if attr(2) == Some("arn") => {
+                let found = attr(1).and_then(|name| self.module.policy_lookup(name));
+                match found.and_then(|(file, block)| Some((file, block.body.get_attribute("arn")?))) {
+                    Some((file, arn)) => (self.value(&arn.value, At { file, anchor: Some(place) }), 3),
+                    None => return self.unknown(span, at, None),
+                }
+            }
             ("data" | "module" | "each" | "count" | "self" | "terraform", _) => {
                 return self.unknown(span, at, None);
             }

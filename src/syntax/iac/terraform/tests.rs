@@ -291,3 +291,29 @@ fn a_managed_policy_in_an_unknown_partition_is_still_named() {
     let at: Vec<&str> = template.unresolved.iter().map(|u| &source[u.span.range()]).collect();
     assert!(!at.is_empty() && at.iter().all(|a| !a.contains("SecurityAudit")), "{at:?}");
 }
+
+#[test]
+fn a_managed_policy_looked_up_by_arn_is_attached_by_that_arn() {
+    let source = concat!(
+        "data \"aws_iam_policy\" \"read_only\" {\n",
+        "  arn = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n",
+        "}\n",
+        "data \"aws_iam_policy\" \"by_name\" {\n",
+        "  name = \"VendorPolicy\"\n",
+        "}\n",
+        "resource \"aws_iam_role_policy_attachment\" \"a\" {\n",
+        "  role       = \"vendor\"\n",
+        "  policy_arn = data.aws_iam_policy.read_only.arn\n",
+        "}\n",
+        "resource \"aws_iam_role_policy_attachment\" \"b\" {\n",
+        "  role       = \"vendor\"\n",
+        "  policy_arn = data.aws_iam_policy.by_name.arn\n",
+        "}\n",
+    );
+    let template = read(source, &[], &no_files);
+    let arns: Vec<&str> = template.managed.iter().map(|m| m.arn.as_str()).collect();
+    assert_eq!(arns[0], "arn:aws:iam::aws:policy/ReadOnlyAccess", "{arns:?}");
+    // A policy found by name has an ARN only AWS knows: reported, not guessed.
+    let at: Vec<&str> = template.unresolved.iter().map(|u| &source[u.span.range()]).collect();
+    assert_eq!(at, ["data.aws_iam_policy.by_name.arn"], "{:?}", template.unresolved);
+}
