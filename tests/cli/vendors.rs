@@ -12,8 +12,9 @@ use std::collections::BTreeMap;
 
 const ROOT: &str = "fixtures/vendors";
 
-/// The share of findings a reviewer agrees with that the corpus must keep.
-const PRECISION: f64 = 0.95;
+/// The share of findings a reviewer agrees with that the corpus must keep: every one, since a
+/// finding a reviewer rejects is fixed in grantlint rather than recorded.
+const PRECISION: f64 = 1.0;
 
 /// Where a finding is and which rule: (file, line, code).
 type Key = (String, u64, String);
@@ -74,7 +75,7 @@ fn vendor_onboarding_findings_are_reviewed() {
     let flavor = |dir: &str| repo_root().join(ROOT).join(dir).is_dir();
     let cloudformation = vendors.iter().filter(|v| flavor(&format!("{v}/cloudformation"))).count();
     let terraform = vendors.iter().filter(|v| flavor(&format!("{v}/terraform"))).count();
-    assert!(vendors.len() >= 10 && cloudformation >= 4 && terraform >= 4, "{vendors:?}");
+    assert!(vendors.len() >= 14 && cloudformation >= 5 && terraform >= 10, "{vendors:?}");
 
     let run = grantlint(&["check", "--format", "json", ROOT]);
     assert!(run.code == 0 || run.code == 1, "{run}");
