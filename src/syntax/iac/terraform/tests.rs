@@ -288,8 +288,10 @@ fn a_managed_policy_in_an_unknown_partition_is_still_named() {
     assert_eq!(arns.len(), 2, "{arns:?}");
     assert!(arns[0].ends_with(":iam::aws:policy/SecurityAudit"), "{arns:?}");
     // Which policy the first attaches is known; the second's name is not, and that is reported.
-    let at: Vec<&str> = template.unresolved.iter().map(|u| &source[u.span.range()]).collect();
-    assert!(!at.is_empty() && at.iter().all(|a| !a.contains("SecurityAudit")), "{at:?}");
+    let second = source.find("\"other\"").unwrap();
+    let at: Vec<(usize, &str)> = template.unresolved.iter().map(|u| (u.span.start, &source[u.span.range()])).collect();
+    assert!(at.iter().any(|(_, text)| text.contains("var.name")), "{at:?}");
+    assert!(at.iter().all(|(start, _)| *start > second), "nothing is open in the first: {at:?}");
 }
 
 #[test]
