@@ -630,15 +630,96 @@ fn policy_document<'b>(eval: &mut Eval<'_, 'b>, block: &'b Block) -> Value {
     if let Some(id) = body.get_attribute("policy_id") {
         entries.push((key("Id", id), eval.value(&id.value, At::HERE)));
     }
+    let mut statements: Vec<Value> = body.get_blocks("statement").map(|s| statement(eval, s)).collect();
     for dynamic in body.get_blocks("dynamic") {
-        let span = dynamic.span().map_or(ident, |r| Span::new(r.start, r.end));
-        eval.report(span, "`dynamic` blocks are not evaluated, so the statements they make are not checked".into());
+        // `for_each = var.x == null ? [] : [1]`: a statement made, the same each time, where a
+        // variable's default or its other value says. One that reads its iterator, or whose
+        // `for_each` grantlint cannot decide, is not evaluated.
+        let made = fixed_content(dynamic, "statement").and_then(|content| Some((content, made_when(eval, dynamic)?)));
+        match made {
+            Some((_, Made::Never)) => {}
+            Some((content, Made::Always)) => statements.push(statement(eval, content)),
+            Some((content, Made::Unless(var))) => {
+                eval.changed.push(var);
+                statements.push(statement(eval, content));
+                eval.changed.pop();
+            }
+            None => {
+                let span = dynamic.span().map_or(ident, |r| Span::new(r.start, r.end));
+                eval.report(
+                    span,
+                    "`dynamic` blocks are not evaluated, so the statements they make are not checked".into(),
+                );
+            }
+        }
     }
-    let statements: Vec<Value> = body.get_blocks("statement").map(|s| statement(eval, s)).collect();
     if !statements.is_empty() {
         entries.push((Text::anchored("Statement", ident), Value::List(statements, at)));
     }
     Value::Map(entries, at)
+}
+
+/// When a `dynamic` block makes its content.
+enum Made<'b> {
+    Never,
+    Always,
+    /// Only when this variable is not its default.
+    Unless(&'b str),
+}
+
+/// When `dynamic`'s `for_each` makes anything: a literal list, or `cond ? list : list` where
+/// `cond` tests one variable and one list is empty; `None` when grantlint cannot tell.
+fn made_when<'b>(eval: &mut Eval<'_, 'b>, dynamic: &'b Block) -> Option<Made<'b>> {
+    let for_each = &dynamic.body.get_attribute("for_each")?.value;
+    match for_each {
+        Expression::Conditional(c) => {
+            let (var, holds) = eval.default_test(&c.cond_expr)?;
+            let (taken, other) = if holds { (&c.true_expr, &c.false_expr) } else { (&c.false_expr, &c.true_expr) };
+            match (is_empty(eval, taken)?, is_empty(eval, other)?) {
+                (false, _) => Some(Made::Always),
+                (true, false) => Some(Made::Unless(var)),
+                (true, true) => Some(Made::Never),
+            }
+        }
+        Expression::Array(items) => Some(if items.is_empty() { Made::Never } else { Made::Always }),
+        _ => None,
+    }
+}
+
+/// Whether `expr` is an empty list, if grantlint can tell; nothing is reported.
+fn is_empty<'b>(eval: &mut Eval<'_, 'b>, expr: &'b Expression) -> Option<bool> {
+    if let Expression::Array(items) = expr {
+        return Some(items.is_empty());
+    }
+    let quiet = std::mem::replace(&mut eval.quiet, true);
+    let value = eval.value(expr, At { file: 0, anchor: Some(Span::default()) });
+    eval.quiet = quiet;
+    match value {
+        Value::List(items, _) => Some(items.is_empty()),
+        _ => None,
+    }
+}
+
+/// The `content` of a `dynamic "label"` block when it does not read its iterator (`label.value`,
+/// or the name `iterator` gives): every instance it makes is that block.
+fn fixed_content<'b>(dynamic: &'b Block, label: &str) -> Option<&'b Block> {
+    if dynamic.labels.first().map(|l| l.as_str()) != Some(label) {
+        return None;
+    }
+    let content = dynamic.body.get_blocks("content").next()?;
+    let iterator = match dynamic.body.get_attribute("iterator").map(|a| &a.value) {
+        Some(Expression::Variable(name)) => name.value().as_str().to_string(),
+        Some(_) => return None,
+        None => label.to_string(),
+    };
+    let text = content.body.to_string();
+    let reads = |at: usize| {
+        let before = text[..at].chars().next_back();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            && text[at + iterator.len()..].starts_with('.')
+    };
+    let uses_iterator = text.match_indices(iterator.as_str()).any(|(at, _)| reads(at));
+    (!uses_iterator).then_some(content)
 }
 
 fn statement<'b>(eval: &mut Eval<'_, 'b>, block: &'b Block) -> Value {

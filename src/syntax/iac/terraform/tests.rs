@@ -319,3 +319,53 @@ fn a_managed_policy_looked_up_by_arn_is_attached_by_that_arn() {
     let at: Vec<&str> = template.unresolved.iter().map(|u| &source[u.span.range()]).collect();
     assert_eq!(at, ["data.aws_iam_policy.by_name.arn"], "{:?}", template.unresolved);
 }
+
+#[test]
+fn a_dynamic_statement_that_does_not_read_its_iterator_is_linted() {
+    let source = concat!(
+        "data \"aws_iam_policy_document\" \"d\" {\n",
+        "  dynamic \"statement\" {\n",
+        "    for_each = var.on ? [1] : []\n",
+        "    content {\n",
+        "      actions   = [\"sqs:DeleteMessage\"]\n",
+        "      resources = [\"*\"]\n",
+        "    }\n",
+        "  }\n",
+        "  dynamic \"statement\" {\n",
+        "    for_each = var.key == null ? [] : [1]\n",
+        "    content {\n",
+        "      actions   = [\"kms:Decrypt\"]\n",
+        "      resources = [var.key]\n",
+        "    }\n",
+        "  }\n",
+        "  dynamic \"statement\" {\n",
+        "    for_each = [] \n",
+        "    content {\n",
+        "      actions   = [\"s3:DeleteBucket\"]\n",
+        "      resources = [\"*\"]\n",
+        "    }\n",
+        "  }\n",
+        "  dynamic \"statement\" {\n",
+        "    for_each = var.extra\n",
+        "    content {\n",
+        "      actions   = statement.value\n",
+        "      resources = [\"*\"]\n",
+        "    }\n",
+        "  }\n",
+        "}\n",
+        "resource \"aws_iam_policy\" \"p\" {\n",
+        "  policy = data.aws_iam_policy_document.d.json\n",
+        "}\n",
+    );
+    let variables = "variable \"on\" {\n  default = true\n}\nvariable \"key\" {\n  default = null\n}\n";
+    let template = read(source, &[variables], &no_files);
+    let document = &json(&template.policies[0]).text;
+    assert!(document.contains("sqs:DeleteMessage"), "{document}");
+    // Made only when `key` is given: linted with the key given, not as `[null]`.
+    assert!(document.contains(r#""Resource":["${var.key}"]"#), "{document}");
+    assert!(!document.contains("s3:DeleteBucket"), "a `for_each = []` makes nothing: {document}");
+    // The one that reads `statement.value` is said to be unchecked, the other is not.
+    let at: Vec<&str> = template.unresolved.iter().map(|u| &source[u.span.range()]).collect();
+    assert_eq!(at.len(), 1, "{at:?}");
+    assert!(at[0].contains("statement.value"), "{at:?}");
+}
