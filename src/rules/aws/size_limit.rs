@@ -117,7 +117,10 @@ mod tests {
         let managed = judged(7_920, Attachment::Managed);
         assert_eq!(
             managed,
-            [(Severity::Error, "the policy is 7,920 characters without whitespace; IAM allows 6,144 for a managed policy".into())]
+            [(
+                Severity::Error,
+                "the policy is 7,920 characters without whitespace; IAM allows 6,144 for a managed policy".into()
+            )]
         );
         assert_eq!(
             judged(10_241, role),

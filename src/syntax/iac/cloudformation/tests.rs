@@ -183,3 +183,20 @@ fn plain_scalars_convert_as_cloudformation_does() {
         assert!(matches!(plain(&text(string)), Value::Str(_)), "{string}");
     }
 }
+
+#[test]
+fn each_form_says_how_its_policy_is_attached() {
+    let source = include_str!("../../../../fixtures/iac/cloudformation/size-quotas/stack.yaml");
+    let template = read(source).unwrap();
+    let attachment = |unit: &str| match policy(&template, unit).body {
+        Body::Aws { attachment, .. } => attachment,
+        ref other => panic!("not an AWS policy: {other:?}"),
+    };
+    let inline = Attachment::Inline;
+    assert_eq!(attachment("ReaderRole.Policies[within-the-role-quota]"), inline(Holder::Role));
+    assert_eq!(attachment("ArchiverPolicy (on ArchiverRole)"), inline(Holder::Role));
+    assert_eq!(attachment("ExportUser.Policies[over-the-user-quota]"), inline(Holder::User));
+    // On a role and a user: the user's quota is the tighter.
+    assert_eq!(attachment("SharedPolicy (attached to ArchiverRole, ExportUser)"), inline(Holder::User));
+    assert_eq!(attachment("ArchiveManagedPolicy (attached to ReaderRole)"), Attachment::Managed);
+}

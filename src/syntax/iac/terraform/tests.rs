@@ -369,3 +369,27 @@ fn a_dynamic_statement_that_does_not_read_its_iterator_is_linted() {
     assert_eq!(at.len(), 1, "{at:?}");
     assert!(at[0].contains("statement.value"), "{at:?}");
 }
+
+#[test]
+fn each_form_says_how_its_policy_is_attached() {
+    let main = include_str!("../../../../fixtures/iac/terraform/size-quotas/main.tf");
+    let template = read(main, &[], &no_files);
+    let attachment = |unit: &str| match policy(&template, unit).body {
+        Body::Aws { attachment, .. } => attachment,
+        ref other => panic!("not an AWS policy: {other:?}"),
+    };
+    let inline = Attachment::Inline;
+    assert_eq!(attachment("aws_iam_role.reader.inline_policy[within-the-role-quota]"), inline(Holder::Role));
+    assert_eq!(attachment("aws_iam_role_policy.over (on aws_iam_role.archiver)"), inline(Holder::Role));
+    // A policy document takes the attachment of the resource that uses it.
+    let user = "aws_iam_user_policy.over (on aws_iam_user.export; data.aws_iam_policy_document.user)";
+    assert_eq!(attachment(user), inline(Holder::User));
+    assert_eq!(attachment("aws_iam_policy.managed (attached to aws_iam_role.reader)"), Attachment::Managed);
+    // A document nothing uses keeps the managed quota, which fits every way of attaching it.
+    let alone = "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions = [\"s3:GetObject\"]\n    resources = [\"*\"]\n  }\n}\n";
+    let template = read(alone, &[], &no_files);
+    assert!(matches!(
+        policy(&template, "data.aws_iam_policy_document.d").body,
+        Body::Aws { attachment: Attachment::Managed, .. }
+    ));
+}
