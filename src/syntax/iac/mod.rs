@@ -399,6 +399,14 @@ pub(crate) mod testing {
         }
     }
 
+    /// How an AWS policy is attached, as the reader says.
+    pub fn attachment(policy: &Embedded) -> crate::syntax::aws::Attachment {
+        match &policy.body {
+            Body::Aws { attachment, .. } => *attachment,
+            other => panic!("not an AWS policy: {other:?}"),
+        }
+    }
+
     /// The template text that the first occurrence of `needle` in a policy's JSON maps to.
     pub fn origin<'s>(source: &'s str, policy: &Embedded, needle: &str) -> &'s str {
         let json = &variants(policy)[0];

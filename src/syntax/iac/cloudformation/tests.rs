@@ -1,6 +1,6 @@
 use super::*;
 use crate::syntax::iac::Body;
-use crate::syntax::iac::testing::{origin, policy, variants};
+use crate::syntax::iac::testing::{self, origin, policy, variants};
 
 #[test]
 fn finds_every_policy_of_the_digiusher_shape() {
@@ -188,10 +188,7 @@ fn plain_scalars_convert_as_cloudformation_does() {
 fn each_form_says_how_its_policy_is_attached() {
     let source = include_str!("../../../../fixtures/iac/cloudformation/size-quotas/stack.yaml");
     let template = read(source).unwrap();
-    let attachment = |unit: &str| match policy(&template, unit).body {
-        Body::Aws { attachment, .. } => attachment,
-        ref other => panic!("not an AWS policy: {other:?}"),
-    };
+    let attachment = |unit: &str| testing::attachment(policy(&template, unit));
     let inline = Attachment::Inline;
     assert_eq!(attachment("ReaderRole.Policies[within-the-role-quota]"), inline(Holder::Role));
     assert_eq!(attachment("ArchiverPolicy (on ArchiverRole)"), inline(Holder::Role));

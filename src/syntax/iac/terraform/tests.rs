@@ -1,7 +1,7 @@
 use super::*;
 use crate::syntax::iac::JsonText;
 use crate::syntax::iac::Open;
-use crate::syntax::iac::testing::{origin, policy, variants};
+use crate::syntax::iac::testing::{self, origin, policy, variants};
 
 /// A module with no files besides its `.tf` files.
 fn no_files(_: &str) -> Option<String> {
@@ -374,10 +374,7 @@ fn a_dynamic_statement_that_does_not_read_its_iterator_is_linted() {
 fn each_form_says_how_its_policy_is_attached() {
     let main = include_str!("../../../../fixtures/iac/terraform/size-quotas/main.tf");
     let template = read(main, &[], &no_files);
-    let attachment = |unit: &str| match policy(&template, unit).body {
-        Body::Aws { attachment, .. } => attachment,
-        ref other => panic!("not an AWS policy: {other:?}"),
-    };
+    let attachment = |unit: &str| testing::attachment(policy(&template, unit));
     let inline = Attachment::Inline;
     assert_eq!(attachment("aws_iam_role.reader.inline_policy[within-the-role-quota]"), inline(Holder::Role));
     assert_eq!(attachment("aws_iam_role_policy.over (on aws_iam_role.archiver)"), inline(Holder::Role));
@@ -388,8 +385,5 @@ fn each_form_says_how_its_policy_is_attached() {
     // A document nothing uses keeps the managed quota, which fits every way of attaching it.
     let alone = "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions = [\"s3:GetObject\"]\n    resources = [\"*\"]\n  }\n}\n";
     let template = read(alone, &[], &no_files);
-    assert!(matches!(
-        policy(&template, "data.aws_iam_policy_document.d").body,
-        Body::Aws { attachment: Attachment::Managed, .. }
-    ));
+    assert_eq!(testing::attachment(policy(&template, "data.aws_iam_policy_document.d")), Attachment::Managed);
 }
