@@ -4,22 +4,29 @@ use crate::span::Span;
 use crate::syntax::aws::{Attachment, Holder, Kind, Policy};
 
 declare_rule! {
-    /// The policy is larger than IAM's size quota for its kind, or close to it.
+    /// The policy is larger than IAM's size quota for what it is and how it is attached, or close to it.
     ///
-    /// IAM counts characters without the whitespace outside strings, and refuses a larger policy.
-    /// The quotas (AWS IAM User Guide, "IAM and AWS STS quotas",
-    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>): 6,144 for
-    /// a managed policy; a role's inline policies share 10,240, a group's 5,120 and a user's
-    /// 2,048; 2,048 for a role's trust policy (raisable on request); and 20 KB for an S3 bucket
-    /// policy. An identity policy is measured against the quota of the way a template attaches
-    /// it: a role's `Policies`, an `AWS::IAM::RolePolicy` or an `aws_iam_role_policy` against the
-    /// role's inline quota, an `AWS::IAM::Policy` against the tightest quota of the identities it
-    /// lists. A policy file, or a document grantlint cannot place, is measured against the
-    /// managed-policy quota, the one that fits every way of attaching it. Each inline policy is
-    /// measured alone: where one identity holds several, their sum is not checked here (a live
-    /// audit's LIVE013 sums them), so a total over the quota can be missed, never reported
-    /// wrongly. A policy at 90% of its quota or more is a warning: the next permission the vendor
-    /// adds will not fit.
+    /// IAM counts characters without the whitespace outside strings, and refuses a larger policy
+    /// (AWS IAM User Guide, "IAM and AWS STS quotas",
+    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>):
+    ///
+    /// - a managed policy: 6,144;
+    /// - a role's inline policies: 10,240 together; a group's 5,120; a user's 2,048;
+    /// - a role's trust policy: 2,048 (raisable on request);
+    /// - an S3 bucket policy: 20 KB.
+    ///
+    /// A template says how an identity policy is attached: a role's `Policies`, an
+    /// `AWS::IAM::RolePolicy`, an `aws_iam_role_policy` or an `inline_policy` block is measured
+    /// against the role's inline quota, the user and group forms against theirs, and an
+    /// `AWS::IAM::Policy` against the tightest quota of the identities it lists; an audit
+    /// snapshot says the same of a live role's or user's inline policies. A policy file, or a
+    /// document grantlint cannot place, is measured against the managed-policy quota, the one that
+    /// fits every way of attaching it.
+    ///
+    /// Each inline policy is measured alone: where one identity holds several, their total is not
+    /// summed here (LIVE013 sums a live role's or user's), so a total over the quota can be
+    /// missed but is never reported wrongly. A policy at 90% of its quota or more is a warning:
+    /// the next permission the vendor adds will not fit.
     ///
     /// Split a large policy into several, or replace long lists of actions of one service by a
     /// read-only wildcard (`ec2:Describe*`) once AWS002 and AWS006 have no objection to it.
