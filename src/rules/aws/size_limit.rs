@@ -4,7 +4,7 @@ use crate::span::Span;
 use crate::syntax::aws::{Attachment, Holder, Kind, Policy};
 
 declare_rule! {
-    /// The policy is larger than IAM's size quota for what it is and how it is attached, or close to it.
+    /// The policy is larger than the size quota IAM holds it to, or close to it.
     ///
     /// IAM counts characters without the whitespace outside strings, and refuses a larger policy
     /// (AWS IAM User Guide, "IAM and AWS STS quotas",
