@@ -103,12 +103,13 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
                     index += 1;
                 }
             }
-            Body::Aws { kind, variants } => {
-                let found = aws_variants(variants, *kind, options, &|span| template.touches_placeholder(span));
+            Body::Aws { kind, attachment, variants } => {
+                let placeholder = |span| template.touches_placeholder(span);
+                let found = aws_variants(variants, (*kind, *attachment), options, &placeholder);
                 file.diagnostics.extend(named(for_audience(found, &policy.audience, options), &policy.unit));
             }
-            Body::File { kind, path } => {
-                let found = external(&file.source, policy, path, *kind, options);
+            Body::File { kind, attachment, path } => {
+                let found = external(&file.source, policy, path, (*kind, *attachment), options);
                 file.diagnostics.extend(named(for_audience(found, &policy.audience, options), &policy.unit));
             }
         }
@@ -229,14 +230,14 @@ fn named(diagnostics: Vec<Diagnostic>, unit: &str) -> impl Iterator<Item = Diagn
 /// reported on it (IAC002 reports the principal where it decides who can assume the role).
 fn aws_variants(
     variants: &[JsonText],
-    kind: Option<aws::Kind>,
+    (kind, attachment): (Option<aws::Kind>, aws::Attachment),
     options: &Options,
     placeholder: &dyn Fn(Span) -> bool,
 ) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     for variant in variants {
         let before = out.len();
-        let document = aws::parse(&variant.text, kind);
+        let document = parse(&variant.text, kind, attachment);
         for mut diagnostic in aws_diagnostics(&document, options) {
             if diagnostic.rule.code == trust_missing_external_id::RULE.code
                 && trusts_an_input(&document, diagnostic.span, &|s| placeholder(variant.map.map(s.start, s.end)))
@@ -269,6 +270,15 @@ fn aws_variants(
     out
 }
 
+/// A policy of the template read as the kind the template gives it, attached as it says.
+fn parse(text: &str, kind: Option<aws::Kind>, attachment: aws::Attachment) -> aws::Document<'_> {
+    let mut document = aws::parse(text, kind);
+    if let Some(policy) = &mut document.policy {
+        policy.attachment = attachment;
+    }
+    document
+}
+
 /// Whether the statement holding `at` trusts a principal given at deploy time: one of its
 /// principals, or the condition values that narrow a `*` principal, is a placeholder.
 fn trusts_an_input(document: &aws::Document, at: Span, placeholder: &dyn Fn(Span) -> bool) -> bool {
@@ -290,7 +300,7 @@ fn external(
     template: &SourceFile,
     policy: &Embedded,
     path: &str,
-    kind: Option<aws::Kind>,
+    (kind, attachment): (Option<aws::Kind>, aws::Attachment),
     options: &Options,
 ) -> Vec<Diagnostic> {
     let full = directory(&template.path).join(path);
@@ -307,7 +317,7 @@ fn external(
         }
     };
     let lines = LineIndex::new(&text);
-    let document = aws::parse(&text, kind);
+    let document = parse(&text, kind, attachment);
     aws_diagnostics(&document, options)
         .into_iter()
         .map(|mut d| {

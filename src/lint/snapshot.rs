@@ -163,6 +163,31 @@ mod tests {
         }
     }
 
+    /// A live role's inline policy counts against the role's inline quota (10,240), a managed
+    /// policy's against 6,144.
+    #[test]
+    fn live_inline_policies_meet_their_entitys_quota() {
+        let resources: Vec<String> = (0..240).map(|i| format!("\"arn:aws:s3:::archive-{i:04}/*\"")).collect();
+        let document = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": [{}]}}]}}"#,
+            resources.join(", ")
+        );
+        let snapshot = |entry: &str| {
+            format!(
+                r#"{{"grantlint_snapshot": 1, "cloud": "aws", "fetched_at": "2026-06-01T00:00:00Z",
+                "account": {{"id": "123456789012"}}, "vendor": {{}}, "roles": [{{"name": "r", {entry}}}]}}"#
+            )
+        };
+        let inline = snapshot(&format!(r#""inline_policies": [{{"name": "p", "document": {document}}}]"#));
+        let sizes = |text: &str| lint_text(text).0.into_iter().filter(|f| f.starts_with("AWS010")).collect::<Vec<_>>();
+        assert_eq!(sizes(&inline), Vec::<String>::new());
+        let managed = snapshot(&format!(
+            r#""managed_policies": [{{"name": "m", "arn": "arn:aws:iam::123456789012:policy/m", "aws_managed": false, "document": {document}}}]"#
+        ));
+        let found = sizes(&managed);
+        assert!(matches!(found.as_slice(), [f] if f.ends_with("IAM allows 6,144 for a managed policy")), "{found:?}");
+    }
+
     #[test]
     fn external_ids_are_masked_in_excerpts_only() {
         let text = r#"{"grantlint_snapshot": 1, "cloud": "aws", "fetched_at": "2026-06-01T00:00:00Z",

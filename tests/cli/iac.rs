@@ -14,6 +14,7 @@ const SHAPES: &[&str] = &[
     "cloudformation/intrinsics",
     "cloudformation/json-form",
     "cloudformation/roles-and-forms",
+    "cloudformation/size-quotas",
     "cloudformation/unresolved",
     "terraform/bad",
     "terraform/digiusher-aws-legacy",
@@ -24,6 +25,7 @@ const SHAPES: &[&str] = &[
     "terraform/oci-placeholders",
     "terraform/policy-document",
     "terraform/roles-and-forms",
+    "terraform/size-quotas",
     "terraform/unresolved",
 ];
 

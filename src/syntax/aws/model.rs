@@ -15,6 +15,27 @@ pub enum Kind {
     Resource,
 }
 
+/// How an identity policy is attached, which decides the size quota IAM holds it to. Only a
+/// template says; a policy file or a document grantlint cannot place is [`Attachment::Managed`],
+/// whose quota fits every way of attaching it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Attachment {
+    /// A managed policy, or not known.
+    #[default]
+    Managed,
+    /// Inline in a role, user or group, whose inline policies share one quota.
+    Inline(Holder),
+}
+
+/// What holds an inline policy. Ordered from the tightest quota to the loosest, so the least
+/// of several holders is the quota a policy on all of them must meet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Holder {
+    User,
+    Group,
+    Role,
+}
+
 /// A JSON string (or, for condition values, a number or boolean as written) and its span: the
 /// text inside the quotes when it has no escapes, otherwise the whole token.
 #[derive(Clone, Debug)]
@@ -39,6 +60,8 @@ pub struct Policy<'t> {
     pub statements: Vec<Statement<'t>>,
     /// Characters in the document without whitespace outside strings: what IAM's size quotas count.
     pub minified_len: usize,
+    /// How it is attached, where the template says (the reader leaves it managed).
+    pub attachment: Attachment,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -331,7 +331,15 @@ impl<'t> Reader<'t> {
             }
         };
         let span = json::value_span(value);
-        Some(Policy { kind: Kind::Identity, span, version, id, statements, minified_len })
+        Some(Policy {
+            kind: Kind::Identity,
+            span,
+            version,
+            id,
+            statements,
+            minified_len,
+            attachment: Attachment::Managed,
+        })
     }
 
     fn statement(&mut self, value: &Value<'t>) -> Option<Statement<'t>> {

@@ -15,7 +15,7 @@ use super::yaml::{self, Node, NodeKind};
 use super::{Audience, Template, audience, unit_name};
 use crate::source::LineIndex;
 use crate::span::Span;
-use crate::syntax::aws::Kind;
+use crate::syntax::aws::{Attachment, Holder, Kind};
 use std::collections::HashMap;
 
 /// Values nested deeper than this (intrinsics in intrinsics, or lists and maps) are not
@@ -70,6 +70,9 @@ const RESOURCE_POLICIES: &[(&str, &str, &str, &str)] = &[
     ("AWS::SQS::QueuePolicy", "PolicyDocument", "Queues", "queue"),
     ("AWS::KMS::Key", "KeyPolicy", "", "key"),
 ];
+
+/// What a document is to IAM, how it is attached (its size quota), and who it is for.
+type Placement = (Kind, Attachment, Audience);
 
 struct Reader<'n> {
     parameters: Option<&'n Node>,
@@ -198,11 +201,17 @@ impl<'n> Reader<'n> {
             "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
                 let audience = self.audience(&[id.to_string()]);
                 if let Some(trust) = properties.get("AssumeRolePolicyDocument") {
-                    self.document(format!("{id}.AssumeRolePolicyDocument"), (Kind::Trust, audience.clone()), trust);
+                    let unit = format!("{id}.AssumeRolePolicyDocument");
+                    self.document(unit, (Kind::Trust, Attachment::Managed, audience.clone()), trust);
                 }
+                let holder = match kind {
+                    "AWS::IAM::Role" => Holder::Role,
+                    "AWS::IAM::User" => Holder::User,
+                    _ => Holder::Group,
+                };
                 if let Some(policies) = properties.get("Policies") {
                     for (index, policy) in self.branches(policies).into_iter().enumerate() {
-                        self.inline_policy(id, index, policy, &audience);
+                        self.inline_policy((id, holder), index, policy, &audience);
                     }
                 }
                 if let Some(arns) = properties.get("ManagedPolicyArns") {
@@ -210,29 +219,40 @@ impl<'n> Reader<'n> {
                 }
             }
             "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
-                let mut links: Vec<String> = ["Roles", "Users", "Groups"]
-                    .iter()
-                    .filter_map(|key| properties.get(key))
-                    .flat_map(|list| self.names(list))
-                    .collect();
+                let lists = [("Roles", Holder::Role), ("Users", Holder::User), ("Groups", Holder::Group)];
+                let mut links = Vec::new();
+                let mut holders = Vec::new();
+                for (key, holder) in lists {
+                    let names = properties.get(key).map(|list| self.names(list)).unwrap_or_default();
+                    holders.extend((!names.is_empty()).then_some(holder));
+                    links.extend(names);
+                }
+                // `AWS::IAM::Policy` is an inline policy of each identity it lists: the tightest
+                // of their quotas holds.
+                let attachment = match holders.into_iter().min() {
+                    Some(holder) if kind == "AWS::IAM::Policy" => Attachment::Inline(holder),
+                    _ => Attachment::Managed,
+                };
                 links.extend(attached.get(id).into_iter().flatten().cloned());
                 let mut seen = std::collections::HashSet::new();
                 links.retain(|link| seen.insert(link.clone()));
                 let audience = self.audience(&links);
                 let notes: Vec<String> =
                     if links.is_empty() { Vec::new() } else { vec![format!("attached to {}", links.join(", "))] };
-                self.policy_document(unit_name(id, &notes), (Kind::Identity, audience), properties, "PolicyDocument");
+                let unit = unit_name(id, &notes);
+                self.policy_document(unit, (Kind::Identity, attachment, audience), properties, "PolicyDocument");
             }
             "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => {
-                let key = match kind {
-                    "AWS::IAM::RolePolicy" => "RoleName",
-                    "AWS::IAM::UserPolicy" => "UserName",
-                    _ => "GroupName",
+                let (key, holder) = match kind {
+                    "AWS::IAM::RolePolicy" => ("RoleName", Holder::Role),
+                    "AWS::IAM::UserPolicy" => ("UserName", Holder::User),
+                    _ => ("GroupName", Holder::Group),
                 };
                 let links = properties.get(key).map(|n| self.names(n)).unwrap_or_default();
                 let audience = if key == "RoleName" { self.audience(&links) } else { Audience::Outside };
                 let notes: Vec<String> = links.iter().map(|l| format!("on {l}")).collect();
-                self.policy_document(unit_name(id, &notes), (Kind::Identity, audience), properties, "PolicyDocument");
+                let placement = (Kind::Identity, Attachment::Inline(holder), audience);
+                self.policy_document(unit_name(id, &notes), placement, properties, "PolicyDocument");
             }
             _ => {
                 let Some((document, target, what)) = RESOURCE_POLICIES
@@ -252,13 +272,14 @@ impl<'n> Reader<'n> {
                     .into_iter()
                     .map(|b| format!("{what} {b}"))
                     .collect();
-                self.policy_document(unit_name(id, &notes), (Kind::Resource, Audience::Outside), properties, document);
+                let placement = (Kind::Resource, Attachment::Managed, Audience::Outside);
+                self.policy_document(unit_name(id, &notes), placement, properties, document);
             }
         }
     }
 
     /// The policy document `key` of a policy resource's properties.
-    fn policy_document(&mut self, unit: String, kind: (Kind, Audience), properties: &'n Node, key: &str) {
+    fn policy_document(&mut self, unit: String, kind: Placement, properties: &'n Node, key: &str) {
         match properties.get(key) {
             Some(document) => self.document(unit, kind, document),
             None => self.template.error(first_key(properties), format!("{unit} has no `{key}`")),
@@ -266,7 +287,7 @@ impl<'n> Reader<'n> {
     }
 
     /// One item of `Policies`: `{PolicyName, PolicyDocument}`.
-    fn inline_policy(&mut self, id: &str, index: usize, policy: &'n Node, audience: &Audience) {
+    fn inline_policy(&mut self, (id, holder): (&str, Holder), index: usize, policy: &'n Node, audience: &Audience) {
         if let Some((name, args)) = intrinsic(policy) {
             let message = match name.as_str() {
                 "Fn::Transform" => {
@@ -294,16 +315,18 @@ impl<'n> Reader<'n> {
         };
         let unit = format!("{id}.Policies[{name}]");
         match policy.get("PolicyDocument") {
-            Some(document) => self.document(unit, (Kind::Identity, audience.clone()), document),
+            Some(document) => {
+                self.document(unit, (Kind::Identity, Attachment::Inline(holder), audience.clone()), document);
+            }
             None => self.template.error(first_key(policy), format!("{unit} has no `PolicyDocument`")),
         }
     }
 
     /// A policy document: evaluated, then handed out with every combination of its conditions.
-    fn document(&mut self, unit: String, (kind, audience): (Kind, Audience), node: &'n Node) {
+    fn document(&mut self, unit: String, (kind, attachment, audience): Placement, node: &'n Node) {
         self.unit = unit.clone();
         let value = self.eval(node, 0);
-        self.template.aws_policy(unit, node.span, (Some(kind), audience), &value, &self.lines);
+        self.template.aws_policy(unit, node.span, (Some(kind), attachment, audience), &value, &self.lines);
     }
 
     /// `ManagedPolicyArns`: each ARN that is not a policy of this template, for IAC003.

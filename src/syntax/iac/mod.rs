@@ -75,12 +75,15 @@ pub enum Body {
     /// An AWS policy document: one JSON text per combination of the conditions inside it.
     Aws {
         kind: Option<aws::Kind>,
+        /// How an identity policy is attached: its size quota.
+        attachment: aws::Attachment,
         variants: Vec<JsonText>,
     },
     /// A policy document in another file (`file("trust.json")`), relative to the template's
     /// directory.
     File {
         kind: Option<aws::Kind>,
+        attachment: aws::Attachment,
         path: String,
     },
 }
@@ -346,7 +349,7 @@ impl Template {
         &mut self,
         unit: String,
         span: Span,
-        (kind, audience): (Option<aws::Kind>, Audience),
+        (kind, attachment, audience): (Option<aws::Kind>, aws::Attachment, Audience),
         document: &value::Value,
         lines: &crate::source::LineIndex,
     ) {
@@ -362,7 +365,7 @@ impl Template {
             );
         }
         if !variants.is_empty() {
-            self.policies.push(Embedded { unit, span, body: Body::Aws { kind, variants }, audience });
+            self.policies.push(Embedded { unit, span, body: Body::Aws { kind, attachment, variants }, audience });
         }
     }
 }
@@ -392,6 +395,14 @@ pub(crate) mod testing {
     pub fn variants(policy: &Embedded) -> &[JsonText] {
         match &policy.body {
             Body::Aws { variants, .. } => variants,
+            other => panic!("not an AWS policy: {other:?}"),
+        }
+    }
+
+    /// How an AWS policy is attached, as the reader says.
+    pub fn attachment(policy: &Embedded) -> crate::syntax::aws::Attachment {
+        match &policy.body {
+            Body::Aws { attachment, .. } => *attachment,
             other => panic!("not an AWS policy: {other:?}"),
         }
     }

@@ -16,7 +16,7 @@ use super::value::Value;
 use super::{Audience, Body, Embedded, ManagedPolicy, Template, audience, unit_name};
 use crate::source::LineIndex;
 use crate::span::Span;
-use crate::syntax::aws::Kind;
+use crate::syntax::aws::{Attachment, Holder, Kind};
 use crate::syntax::oci::parser::SyntaxError;
 use crate::syntax::oci::{PolicySource, StatementText};
 use eval::{At, Eval, Spelling};
@@ -41,6 +41,18 @@ const POLICY_ATTRIBUTES: &[(&str, &str, Kind, Option<&str>)] = &[
     ("aws_sqs_queue", "policy", Kind::Resource, None),
     ("aws_kms_key", "policy", Kind::Resource, None),
 ];
+
+/// How the policy of a resource in [`POLICY_ATTRIBUTES`] is attached: the `aws_iam_*_policy`
+/// resources are inline policies of one role, user or group; any other is managed, or not an
+/// identity policy.
+fn attachment(kind: &str) -> Attachment {
+    match kind {
+        "aws_iam_role_policy" => Attachment::Inline(Holder::Role),
+        "aws_iam_user_policy" => Attachment::Inline(Holder::User),
+        "aws_iam_group_policy" => Attachment::Inline(Holder::Group),
+        _ => Attachment::Managed,
+    }
+}
 
 /// Resources that attach a managed policy: the attribute naming the policy, and those naming
 /// what it is attached to.
@@ -120,6 +132,9 @@ impl<'b> Module<'b> {
     }
 }
 
+/// What a document is to IAM (when known), how it is attached (its size quota), and who it is for.
+type Placement = (Option<Kind>, Attachment, Audience);
+
 /// Where a policy document is used: an attribute that holds one.
 struct Site<'b> {
     file: usize,
@@ -127,6 +142,7 @@ struct Site<'b> {
     address: String,
     notes: Vec<String>,
     kind: Kind,
+    attachment: Attachment,
     expr: &'b Expression,
     /// Who its permissions are for.
     audience: Audience,
@@ -222,11 +238,12 @@ impl<'b> Reader<'_, 'b> {
                 continue;
             }
             if uses.is_empty() {
-                self.document(address.clone(), (None, Audience::Outside), block, changed);
+                self.document(address.clone(), (None, Attachment::Managed, Audience::Outside), block, changed);
             }
             for site in uses {
                 let changed = site.changed.or(changed);
-                self.document(site.unit(Some(&address)), (Some(site.kind), site.audience.clone()), block, changed);
+                let placement = (Some(site.kind), site.attachment, site.audience.clone());
+                self.document(site.unit(Some(&address)), placement, block, changed);
             }
         }
     }
@@ -353,6 +370,7 @@ impl<'b> Reader<'_, 'b> {
                         address,
                         notes: Vec::new(),
                         kind: Kind::Identity,
+                        attachment: Attachment::Inline(Holder::Role),
                         expr,
                         audience,
                         changed,
@@ -381,7 +399,9 @@ impl<'b> Reader<'_, 'b> {
                 // A role's trust policy is named by its attribute: the role has other policies.
                 let address =
                     if *attribute == "assume_role_policy" { format!("{address}.{attribute}") } else { address };
-                sites.push(Site { file, address, notes, kind: *policy_kind, expr: &policy.value, audience, changed });
+                let attachment = attachment(kind);
+                let expr = &policy.value;
+                sites.push(Site { file, address, notes, kind: *policy_kind, attachment, expr, audience, changed });
             }
         }
         sites
@@ -452,7 +472,8 @@ impl<'b> Reader<'_, 'b> {
             eval.unit = unit.clone();
             match eval.value(path, At::HERE) {
                 Value::Str(path) => {
-                    let body = Body::File { kind: Some(site.kind), path: path.as_str().to_string() };
+                    let path = path.as_str().to_string();
+                    let body = Body::File { kind: Some(site.kind), attachment: site.attachment, path };
                     self.template.policies.push(Embedded { unit, span, body, audience: site.audience.clone() });
                 }
                 _ => eval.report(span, "the file this policy is read from is not known, so it is not checked".into()),
@@ -463,11 +484,12 @@ impl<'b> Reader<'_, 'b> {
         eval.unit = unit.clone();
         eval.changed.extend(site.changed);
         let value = eval.value(site.expr, At::HERE);
-        self.template.aws_policy(unit, span, (Some(site.kind), site.audience.clone()), &value, self.lines);
+        let placement = (Some(site.kind), site.attachment, site.audience.clone());
+        self.template.aws_policy(unit, span, placement, &value, self.lines);
     }
 
     /// A `data "aws_iam_policy_document"` block of this file, as the JSON Terraform renders.
-    fn document(&mut self, unit: String, kind: (Option<Kind>, Audience), block: &'b Block, changed: Option<&'b str>) {
+    fn document(&mut self, unit: String, kind: Placement, block: &'b Block, changed: Option<&'b str>) {
         let span = block.span().map_or(Span::default(), |r| Span::new(r.start, r.end));
         let mut eval = self.eval();
         eval.unit = unit.clone();

@@ -283,7 +283,17 @@ impl<'t> Reader<'t> {
             let object = r.object(value, what)?;
             let policy = r.string(object, "name", what)?;
             let unit = format!("{origin}/inline/{}", policy.value);
-            r.document(object, "document", what, Some(Kind::Identity), unit, policy.value.into_owned())
+            let mut document =
+                r.document(object, "document", what, Some(Kind::Identity), unit, policy.value.into_owned())?;
+            // An inline policy counts against the entity's inline quota, not the managed one.
+            let holder = match kind {
+                EntityKind::Role => aws::Holder::Role,
+                EntityKind::User => aws::Holder::User,
+            };
+            if let Some(parsed) = &mut document.parsed.policy {
+                parsed.attachment = aws::Attachment::Inline(holder);
+            }
+            Some(document)
         });
         let managed = self.each(object, "managed_policies", what, |r, value, what| {
             let object = r.object(value, what)?;

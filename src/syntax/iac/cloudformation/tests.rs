@@ -1,6 +1,6 @@
 use super::*;
 use crate::syntax::iac::Body;
-use crate::syntax::iac::testing::{origin, policy, variants};
+use crate::syntax::iac::testing::{self, origin, policy, variants};
 
 #[test]
 fn finds_every_policy_of_the_digiusher_shape() {
@@ -182,4 +182,18 @@ fn plain_scalars_convert_as_cloudformation_does() {
     for string in ["058264546051", "2012-10-17", "yes", "True", "1.", "1e", "s3:GetObject"] {
         assert!(matches!(plain(&text(string)), Value::Str(_)), "{string}");
     }
+}
+
+#[test]
+fn each_form_says_how_its_policy_is_attached() {
+    let source = include_str!("../../../../fixtures/iac/cloudformation/size-quotas/stack.yaml");
+    let template = read(source).unwrap();
+    let attachment = |unit: &str| testing::attachment(policy(&template, unit));
+    let inline = Attachment::Inline;
+    assert_eq!(attachment("ReaderRole.Policies[within-the-role-quota]"), inline(Holder::Role));
+    assert_eq!(attachment("ArchiverPolicy (on ArchiverRole)"), inline(Holder::Role));
+    assert_eq!(attachment("ExportUser.Policies[over-the-user-quota]"), inline(Holder::User));
+    // On a role and a user: the user's quota is the tighter.
+    assert_eq!(attachment("SharedPolicy (attached to ArchiverRole, ExportUser)"), inline(Holder::User));
+    assert_eq!(attachment("ArchiveManagedPolicy (attached to ReaderRole)"), Attachment::Managed);
 }

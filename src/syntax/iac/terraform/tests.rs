@@ -1,7 +1,7 @@
 use super::*;
 use crate::syntax::iac::JsonText;
 use crate::syntax::iac::Open;
-use crate::syntax::iac::testing::{origin, policy, variants};
+use crate::syntax::iac::testing::{self, origin, policy, variants};
 
 /// A module with no files besides its `.tf` files.
 fn no_files(_: &str) -> Option<String> {
@@ -368,4 +368,22 @@ fn a_dynamic_statement_that_does_not_read_its_iterator_is_linted() {
     let at: Vec<&str> = template.unresolved.iter().map(|u| &source[u.span.range()]).collect();
     assert_eq!(at.len(), 1, "{at:?}");
     assert!(at[0].contains("statement.value"), "{at:?}");
+}
+
+#[test]
+fn each_form_says_how_its_policy_is_attached() {
+    let main = include_str!("../../../../fixtures/iac/terraform/size-quotas/main.tf");
+    let template = read(main, &[], &no_files);
+    let attachment = |unit: &str| testing::attachment(policy(&template, unit));
+    let inline = Attachment::Inline;
+    assert_eq!(attachment("aws_iam_role.reader.inline_policy[within-the-role-quota]"), inline(Holder::Role));
+    assert_eq!(attachment("aws_iam_role_policy.over (on aws_iam_role.archiver)"), inline(Holder::Role));
+    // A policy document takes the attachment of the resource that uses it.
+    let user = "aws_iam_user_policy.over (on aws_iam_user.export; data.aws_iam_policy_document.user)";
+    assert_eq!(attachment(user), inline(Holder::User));
+    assert_eq!(attachment("aws_iam_policy.managed (attached to aws_iam_role.reader)"), Attachment::Managed);
+    // A document nothing uses keeps the managed quota, which fits every way of attaching it.
+    let alone = "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions = [\"s3:GetObject\"]\n    resources = [\"*\"]\n  }\n}\n";
+    let template = read(alone, &[], &no_files);
+    assert_eq!(testing::attachment(policy(&template, "data.aws_iam_policy_document.d")), Attachment::Managed);
 }
