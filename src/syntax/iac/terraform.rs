@@ -10,6 +10,7 @@
 //! use, with the kind the use gives it: trust for `assume_role_policy`).
 
 mod eval;
+mod stack;
 
 use super::text::{Escapes, Text};
 use super::value::Value;
@@ -54,6 +55,9 @@ const ATTACHMENTS: &[(&str, &[&str])] = &[
 /// The definitions of one module: every `.tf` file of a directory, the file read first.
 pub(super) struct Module<'b> {
     pub texts: Vec<&'b str>,
+    /// The files' names, where the caller gives them, for findings placed at a reference to text
+    /// in another file.
+    pub names: Vec<&'b str>,
     /// Reads a file relative to the module's directory (`templatefile`), if it can.
     pub load: &'b dyn Fn(&str) -> Option<String>,
     pub variables: HashMap<&'b str, (usize, &'b Block)>,
@@ -65,9 +69,10 @@ pub(super) struct Module<'b> {
 }
 
 impl<'b> Module<'b> {
-    fn new(texts: Vec<&'b str>, bodies: &'b [(usize, HclBody)], load: &'b dyn Fn(&str) -> Option<String>) -> Self {
+    fn new(texts: Vec<&'b str>, names: Vec<&'b str>, bodies: &'b [(usize, HclBody)], load: &'b dyn Fn(&str) -> Option<String>) -> Self {
         let mut module = Module {
             texts,
+            names,
             load,
             variables: HashMap::new(),
             locals: HashMap::new(),
@@ -145,6 +150,12 @@ impl Site<'_> {
 /// Reads `text`, a Terraform file, with the texts of the other `.tf` files of its module; `load`
 /// reads the files `templatefile(…)` names, relative to the module.
 pub fn read(text: &str, siblings: &[&str], load: &dyn Fn(&str) -> Option<String>) -> Template {
+    let unnamed: Vec<(&str, &str)> = siblings.iter().map(|text| ("", *text)).collect();
+    read_module(text, &unnamed, load)
+}
+
+/// [`read`], with each sibling's file name beside its text.
+pub fn read_module(text: &str, siblings: &[(&str, &str)], load: &dyn Fn(&str) -> Option<String>) -> Template {
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,
         Err(e) => {
@@ -157,10 +168,11 @@ pub fn read(text: &str, siblings: &[&str], load: &dyn Fn(&str) -> Option<String>
     // Siblings that do not parse are left out: their own check reports them.
     let mut bodies = vec![(0, body)];
     bodies.extend(
-        siblings.iter().enumerate().filter_map(|(i, t)| hcl_edit::parser::parse_body(t).ok().map(|b| (i + 1, b))),
+        siblings.iter().enumerate().filter_map(|(i, (_, t))| hcl_edit::parser::parse_body(t).ok().map(|b| (i + 1, b))),
     );
-    let texts: Vec<&str> = std::iter::once(text).chain(siblings.iter().copied()).collect();
-    let module = Module::new(texts, &bodies, load);
+    let texts: Vec<&str> = std::iter::once(text).chain(siblings.iter().map(|(_, t)| *t)).collect();
+    let names: Vec<&str> = std::iter::once("").chain(siblings.iter().map(|(n, _)| *n)).collect();
+    let module = Module::new(texts, names, &bodies, load);
     let mut template = Template::default();
     let lines = LineIndex::new(text);
     let mut reader =
@@ -206,6 +218,9 @@ impl<'b> Reader<'_, 'b> {
             }
             if kind == "oci_identity_policy" {
                 self.oci_policy(name, block);
+            }
+            if stack::STACKS.contains(&kind) && self.existence(block, 0).is_some() {
+                self.stack(kind, name, block);
             }
         }
         for site in sites.iter().filter(|s| s.file == 0) {
