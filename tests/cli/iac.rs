@@ -16,6 +16,7 @@ const SHAPES: &[&str] = &[
     "cloudformation/roles-and-forms",
     "cloudformation/unresolved",
     "terraform/bad",
+    "terraform/cloudformation-stacks",
     "terraform/digiusher-aws-legacy",
     "terraform/digiusher-oci",
     "terraform/file-form",
