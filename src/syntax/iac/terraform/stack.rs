@@ -27,8 +27,8 @@ impl<'b> Reader<'_, 'b> {
     pub(super) fn stack(&mut self, kind: &str, name: &str, block: &'b Block) {
         let address = format!("{kind}.{name}");
         let Some(body) = block.body.get_attribute("template_body") else {
-            if block.body.get_attribute("template_url").is_some() {
-                let span = block.ident.span().map_or(Span::at(span_start(block)), |r| Span::new(r.start, r.end));
+            if let Some(url) = block.body.get_attribute("template_url") {
+                let span = url.value.span().map_or(Span::at(span_start(block)), |r| Span::new(r.start, r.end));
                 let why = "the template is read from `template_url`, which grantlint does not fetch, so its policies are not checked";
                 self.template.unresolved(span, why, &address);
             }
