@@ -1,7 +1,9 @@
 //! Terraform: the policies of `oci_identity_policy`, `aws_iam_role` (`assume_role_policy`,
 //! `inline_policy` blocks, `managed_policy_arns`), `aws_iam_role_policy` (and the user and group
 //! forms), `aws_iam_policy`, `aws_s3_bucket_policy` and `data "aws_iam_policy_document"`, with
-//! `aws_iam_*_policy_attachment` linking policies to the roles that carry them.
+//! `aws_iam_*_policy_attachment` linking policies to the roles that carry them. The CloudFormation
+//! template of `aws_cloudformation_stack` and `aws_cloudformation_stack_set` is read by
+//! [`stack`].
 //!
 //! A module is a directory: the other `.tf` files beside the one read give it variables, locals,
 //! policy documents and attachments, but only the policies written in the file read are linted
