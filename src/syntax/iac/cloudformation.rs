@@ -596,8 +596,12 @@ impl<'n> Reader<'n> {
                 let min_length = stated.max(pattern);
                 self.template.inputs.push(super::Input { span, name: target.to_string(), min_length });
                 let why = match given.and_then(Value::text) {
-                    Some(value) => format!("parameter `{target}` is given `{}`, known only when Terraform runs", value.as_str()),
-                    None => format!("parameter `{target}` has no Default: its value is given when the stack is deployed"),
+                    Some(value) => {
+                        format!("parameter `{target}` is given `{}`, known only when Terraform runs", value.as_str())
+                    }
+                    None => {
+                        format!("parameter `{target}` has no Default: its value is given when the stack is deployed")
+                    }
                 };
                 return self.unknown(format!("${{{target}}}"), span, Some(why));
             };

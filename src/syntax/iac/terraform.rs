@@ -71,7 +71,12 @@ pub(super) struct Module<'b> {
 }
 
 impl<'b> Module<'b> {
-    fn new(texts: Vec<&'b str>, names: Vec<&'b str>, bodies: &'b [(usize, HclBody)], load: &'b dyn Fn(&str) -> Option<String>) -> Self {
+    fn new(
+        texts: Vec<&'b str>,
+        names: Vec<&'b str>,
+        bodies: &'b [(usize, HclBody)],
+        load: &'b dyn Fn(&str) -> Option<String>,
+    ) -> Self {
         let mut module = Module {
             texts,
             names,

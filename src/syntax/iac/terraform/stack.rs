@@ -85,16 +85,17 @@ impl<'b> Reader<'_, 'b> {
                 let why = format!("the template file `{file}` cannot be read, so the stack's policies are not checked");
                 return Some(self.unknown_body(reference, why));
             };
-            return Some(Value::Str(self.rendered(file, source, call, |text, base| {
-                Text::aligned(text, text, base, Escapes::None)
-            })));
+            return Some(Value::Str(
+                self.rendered(file, source, call, |text, base| Text::aligned(text, text, base, Escapes::None)),
+            ));
         }
         // `local.NAME` written in another file of the module.
         let Expression::Traversal(traversal) = expr else { return None };
         let Expression::Variable(root) = &traversal.expr else { return None };
         let [op] = traversal.operators.iter().map(|op| op.value()).collect::<Vec<_>>()[..] else { return None };
         let TraversalOperator::GetAttr(local) = op else { return None };
-        let &(file, attribute) = self.module.locals.get(local.value().as_str()).filter(|_| root.value().as_str() == "local")?;
+        let &(file, attribute) =
+            self.module.locals.get(local.value().as_str()).filter(|_| root.value().as_str() == "local")?;
         let source = self.module.texts.get(file).filter(|_| file != 0)?;
         let (value, range, escapes) = match &attribute.value {
             Expression::HeredocTemplate(h) => match h.template.iter().collect::<Vec<_>>().as_slice() {
@@ -178,5 +179,80 @@ fn merge(into: &mut Template, from: Template, address: &str, place: &dyn Fn(Span
     for mut input in from.inputs {
         input.span = place(input.span);
         into.inputs.push(input);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{read, read_module};
+    use crate::syntax::iac::testing::{origin, policy, variants};
+
+    fn no_files(_: &str) -> Option<String> {
+        None
+    }
+
+    const TEMPLATE: &str = r#"Parameters:
+  Vendor:
+    Type: String
+    Default: "999999999999"
+  ExternalId:
+    Type: String
+    Default: "a-default-that-is-long-enough"
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: !Ref Vendor }
+            Action: sts:AssumeRole
+            Condition: { StringEquals: { sts:ExternalId: !Ref ExternalId } }
+"#;
+
+    fn stack(parameters: &str) -> String {
+        let indented: String = TEMPLATE.lines().map(|l| format!("    {l}\n")).collect();
+        format!(
+            "variable \"external_id\" {{}}\nresource \"aws_cloudformation_stack_set\" \"s\" {{\n  parameters = {{ {parameters} }}\n  template_body = <<-EOT\n{indented}  EOT\n}}\n"
+        )
+    }
+
+    #[test]
+    fn given_parameters_replace_defaults_and_unknown_ones_are_inputs() {
+        let source = stack("Vendor = \"123456789012\", ExternalId = var.external_id");
+        let template = read(&source, &[], &no_files);
+        let trust = policy(&template, "aws_cloudformation_stack_set.s: Role.AssumeRolePolicyDocument");
+        let json = &variants(trust)[0].text;
+        assert!(json.contains("\"123456789012\"") && !json.contains("999999999999"), "{json}");
+        // The given value stands where the template uses it; the default is not used.
+        assert_eq!(origin(&source, trust, "123456789012"), "!Ref Vendor");
+        assert!(!json.contains("a-default-that-is-long-enough"), "{json}");
+        let input = template.inputs.iter().find(|i| i.name == "ExternalId").expect("ExternalId is an input");
+        assert_eq!(&source[input.span.range()], "!Ref ExternalId");
+        assert!(template.touches_placeholder(input.span));
+    }
+
+    #[test]
+    fn a_local_of_another_file_is_placed_at_its_reference() {
+        let template_file = format!("locals {{\n  body = <<EOT\n{TEMPLATE}EOT\n}}\n");
+        let main = "resource \"aws_cloudformation_stack\" \"s\" {\n  template_body = local.body\n}\n";
+        let template = read_module(main, &[("template.tf", &template_file)], &no_files);
+        let trust = policy(&template, "aws_cloudformation_stack.s: Role.AssumeRolePolicyDocument");
+        let json = &variants(trust)[0];
+        let at = json.text.find("sts:AssumeRole").expect("the action");
+        let span = json.map.map(at, at + "sts:AssumeRole".len());
+        let (call, place) = template.rendered_at(span).expect("in the other file");
+        assert_eq!(&main[call.range()], "local.body");
+        assert_eq!(place, " (in template.tf:18:21)");
+        assert_eq!(template_file.lines().nth(17).map(|l| &l[20..34]), Some("sts:AssumeRole"));
+    }
+
+    #[test]
+    fn bodies_grantlint_cannot_read_are_reported() {
+        let source = "variable \"t\" {}\nresource \"aws_cloudformation_stack\" \"a\" { template_body = var.t }\nresource \"aws_cloudformation_stack\" \"b\" { template_url = \"https://x/t.json\" }\nresource \"aws_cloudformation_stack\" \"c\" { template_body = file(\"missing.yaml\") }\nresource \"aws_cloudformation_stack\" \"d\" {\n  count = 0\n  template_body = var.t\n}\n";
+        let template = read(source, &[], &no_files);
+        let reported: Vec<&str> = template.unresolved.iter().map(|u| &source[u.span.range()]).collect();
+        assert_eq!(reported, ["var.t", "\"https://x/t.json\"", "file(\"missing.yaml\")"]);
+        assert!(template.policies.is_empty());
     }
 }
