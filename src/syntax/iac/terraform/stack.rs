@@ -36,18 +36,29 @@ impl<'b> Reader<'_, 'b> {
         };
         let span = body.value.span().map_or(Span::default(), |r| Span::new(r.start, r.end));
         // Evaluated for its text alone: a hole in it (a value known only when Terraform runs)
-        // leaves the template unread, which is reported once, below.
-        let (holes, deferred) = (self.template.placeholders.len(), self.template.pending.len());
+        // leaves the template unread, which is reported once, at the hole.
+        let marks = (self.template.placeholders.len(), self.template.pending.len(), self.template.inputs.len());
         let value = match self.body_text(&body.value) {
             Some(value) => value,
             None => self.eval().value(&body.value, At::HERE),
         };
-        let holed = self.template.placeholders.len() > holes || self.template.pending.len() > deferred;
-        self.template.placeholders.truncate(holes);
-        self.template.pending.truncate(deferred);
+        // The first value met that grantlint does not know, and where it is.
+        let hole = self.template.pending.get(marks.1).map(|(u, _)| (u.span, u.message.clone())).or_else(|| {
+            let at = *self.template.placeholders.get(marks.0)?;
+            Some((at, "grantlint cannot work out this value".to_string()))
+        });
+        self.template.placeholders.truncate(marks.0);
+        self.template.pending.truncate(marks.1);
+        self.template.inputs.truncate(marks.2);
         let (variants, _) = json_variants(&value, self.lines, 2);
-        let text = match variants.as_slice() {
-            [one] if !holed && !matches!(value, Value::Unknown(_)) => one.clone(),
+        let text = match (variants.as_slice(), hole) {
+            ([one], None) if !matches!(value, Value::Unknown(_)) => one.clone(),
+            (_, Some((at, why))) => {
+                let why = why.trim_end_matches(", so its value is not checked");
+                let why = format!("{why}, so the stack's template is not read and its policies are not checked");
+                self.template.unresolved(at, why, &address);
+                return;
+            }
             _ => {
                 let why = if variants.len() > 1 {
                     "the template body depends on a condition, which grantlint does not decide here, so the stack's policies are not checked"
