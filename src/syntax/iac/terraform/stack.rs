@@ -72,7 +72,7 @@ impl<'b> Reader<'_, 'b> {
         let given = self.parameters(block);
         let Some(embedded) = cloudformation::read_given(&text.text, &given) else {
             let why = "the template body has no `Resources`: it is not a CloudFormation template grantlint can read";
-            self.template.error(span, why);
+            self.template.error(span, format!("{address}: {why}"));
             return;
         };
         merge(self.template, embedded, &address, &|s: Span| text.map.map(s.start, s.end));
@@ -180,6 +180,7 @@ fn merge(into: &mut Template, from: Template, address: &str, place: &dyn Fn(Span
     }
     for mut error in from.errors {
         error.span = place(error.span);
+        error.message = format!("{address}: {}", error.message);
         into.errors.push(error);
     }
     for mut guard in from.guards {
