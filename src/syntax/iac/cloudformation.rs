@@ -69,6 +69,29 @@ pub(super) fn read_given(text: &str, given: &HashMap<String, Value>) -> Option<T
     Some(reader.template)
 }
 
+/// Whether a template holds no policy whatever its values grantlint does not know (spelled
+/// `${…}`, as Terraform's are): it parses, and each resource has a literal type that carries none.
+/// A stack whose template has such a value is not read; this says when that leaves nothing out.
+pub(super) fn holds_no_policy(text: &str) -> bool {
+    const IAM: &[&str] = &[
+        "AWS::IAM::Role",
+        "AWS::IAM::User",
+        "AWS::IAM::Group",
+        "AWS::IAM::Policy",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::IAM::RolePolicy",
+        "AWS::IAM::UserPolicy",
+        "AWS::IAM::GroupPolicy",
+    ];
+    let Ok(root) = yaml::parse(text) else { return false };
+    let Some(NodeKind::Map(resources)) = root.get("Resources").map(|r| &r.kind) else { return false };
+    resources.iter().all(|(_, resource)| {
+        resource.get("Type").and_then(Node::str).is_some_and(|kind| {
+            !kind.contains("${") && !IAM.contains(&kind) && !RESOURCE_POLICIES.iter().any(|(t, ..)| *t == kind)
+        })
+    })
+}
+
 /// Resource policies: the resource type, its document property, the property naming what it is
 /// on, and what that is called.
 const RESOURCE_POLICIES: &[(&str, &str, &str, &str)] = &[

@@ -53,6 +53,8 @@ impl<'b> Reader<'_, 'b> {
         let (variants, _) = json_variants(&value, self.lines, 2);
         let text = match (variants.as_slice(), hole) {
             ([one], None) if !matches!(value, Value::Unknown(_)) => one.clone(),
+            // A stack with no IAM in it is none of grantlint's business, whatever its values.
+            ([one], Some(_)) if cloudformation::holds_no_policy(&one.text) => return,
             (_, Some((at, why))) => {
                 let why = why.trim_end_matches(", so its value is not checked");
                 let why = format!("{why}, so the stack's template is not read and its policies are not checked");
@@ -266,5 +268,15 @@ Resources:
         let reported: Vec<&str> = template.unresolved.iter().map(|u| &source[u.span.range()]).collect();
         assert_eq!(reported, ["var.t", "\"https://x/t.json\"", "file(\"missing.yaml\")"]);
         assert!(template.policies.is_empty());
+    }
+
+    #[test]
+    fn values_unknown_in_a_template_without_iam_change_nothing() {
+        let source = "variable \"fn\" {}\nresource \"aws_cloudformation_stack\" \"custom\" {\n  template_body = jsonencode({ Resources = { C = { Type = \"Custom::X\", Properties = { ServiceToken = var.fn } } } })\n}\nresource \"aws_cloudformation_stack\" \"hidden\" {\n  template_body = jsonencode({ Resources = { R = { Type = var.fn } } })\n}\n";
+        let template = read(source, &[], &no_files);
+        let reported: Vec<(&str, Option<&str>)> =
+            template.unresolved.iter().map(|u| (&source[u.span.range()], u.unit.as_deref())).collect();
+        // The type grantlint does not know may be a role: that stack is reported, the other not.
+        assert_eq!(reported, [("var.fn", Some("aws_cloudformation_stack.hidden"))]);
     }
 }
