@@ -52,10 +52,10 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
     let template = match flavor {
         Flavor::Terraform => {
             let siblings = module_files(&file.source.path);
-            let texts: Vec<&str> = siblings.iter().map(String::as_str).collect();
+            let texts: Vec<(&str, &str)> = siblings.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
             let dir = directory(&file.source.path);
             let load = |relative: &str| std::fs::read_to_string(dir.join(relative)).ok();
-            terraform::read(&file.source.text, &texts, &load)
+            terraform::read_module(&file.source.text, &texts, &load)
         }
         Flavor::CloudFormation => match cloudformation::read(&file.source.text) {
             Some(template) => template,
@@ -132,12 +132,8 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
     let text = &file.source.text;
     let mut index = before;
     while let Some(diagnostic) = file.diagnostics.get_mut(index) {
-        if let Some((call, place)) = template.rendered_at(diagnostic.span) {
-            diagnostic.span = call;
-            diagnostic.message.push_str(&place);
-        }
-        // Positions pass through two parsers and a map; whatever they say, a span stays in the text.
-        diagnostic.span = within(text, diagnostic.span);
+        // Where the finding is written decides whether it stands on a placeholder: before one
+        // in another file is placed at the reference to that file.
         if needs_the_value(diagnostic.rule.code) && template.touches_placeholder(diagnostic.span) {
             match short_input(&template, diagnostic) {
                 Some(message) => diagnostic.message = message,
@@ -147,6 +143,12 @@ pub(super) fn lint(flavor: Flavor, options: &Options, file: &mut FileResult) {
                 }
             }
         }
+        if let Some((call, place)) = template.rendered_at(diagnostic.span) {
+            diagnostic.span = call;
+            diagnostic.message.push_str(&place);
+        }
+        // Positions pass through two parsers and a map; whatever they say, a span stays in the text.
+        diagnostic.span = within(text, diagnostic.span);
         if let Some(conditions) = template.conditions(diagnostic.span) {
             diagnostic.message = format!("{} (when {conditions})", diagnostic.message);
         }
@@ -339,8 +341,8 @@ fn directory(path: &str) -> PathBuf {
 }
 
 /// The other `.tf` files of a Terraform file's module (its directory), in name order. Files that
-/// cannot be read are left out: their own check reports them.
-fn module_files(path: &str) -> Vec<String> {
+/// cannot be read are left out: their own check reports them. Each with its name.
+fn module_files(path: &str) -> Vec<(String, String)> {
     if path == "-" {
         return Vec::new();
     }
@@ -352,7 +354,8 @@ fn module_files(path: &str) -> Vec<String> {
         .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.file_name() != own && p.is_file())
         .collect();
     paths.sort();
-    paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
+    let name = |p: &Path| p.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    paths.iter().filter_map(|p| Some((name(p), std::fs::read_to_string(p).ok()?))).collect()
 }
 
 fn has_extension(source: &SourceFile, ext: &str) -> bool {

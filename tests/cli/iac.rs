@@ -17,6 +17,7 @@ const SHAPES: &[&str] = &[
     "cloudformation/size-quotas",
     "cloudformation/unresolved",
     "terraform/bad",
+    "terraform/cloudformation-stacks",
     "terraform/digiusher-aws-legacy",
     "terraform/digiusher-oci",
     "terraform/file-form",

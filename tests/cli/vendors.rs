@@ -118,7 +118,10 @@ fn vendor_onboarding_findings_are_reviewed() {
 /// finding that says why.
 #[test]
 fn every_vendor_template_is_read() {
-    const NO_POLICY: &[&str] = &["variables.tf", "locals.tf", "local.tf", "data.tf", "inputs.tf"];
+    // `stackset_template.tf` holds only a local, Expel's StackSet template: it is read where the
+    // stack set uses it (`stackset.tf`).
+    const NO_POLICY: &[&str] =
+        &["variables.tf", "locals.tf", "local.tf", "data.tf", "inputs.tf", "stackset_template.tf"];
     let run = grantlint(&["check", "--format", "concise", "--verbose", ROOT]);
     assert!(run.code == 0 || run.code == 1, "{run}");
     let skipped: Vec<&str> = run

@@ -31,6 +31,12 @@ pub fn sniff(text: &str) -> bool {
 /// Reads a template. `None` when the text parses but is not a template (no `Resources`
 /// mapping); a text that does not parse is a template with an error.
 pub fn read(text: &str) -> Option<Template> {
+    read_given(text, &HashMap::new())
+}
+
+/// Reads a template deployed with `given` parameter values (a Terraform stack's `parameters`):
+/// a known value replaces the parameter's `Default`; an unknown one is a deploy-time input.
+pub(super) fn read_given(text: &str, given: &HashMap<String, Value>) -> Option<Template> {
     let root = match yaml::parse(text) {
         Ok(root) => root,
         Err(e) => {
@@ -51,6 +57,7 @@ pub fn read(text: &str) -> Option<Template> {
         template: Template::default(),
         unit: String::new(),
         roles: HashMap::new(),
+        given,
     };
     reader.roles = reader.role_audiences();
     let attached = reader.managed_policy_links();
@@ -60,6 +67,29 @@ pub fn read(text: &str) -> Option<Template> {
         }
     }
     Some(reader.template)
+}
+
+/// Whether a template holds no policy whatever its values grantlint does not know (spelled
+/// `${…}`, as Terraform's are): it parses, and each resource has a literal type that carries none.
+/// A stack whose template has such a value is not read; this says when that leaves nothing out.
+pub(super) fn holds_no_policy(text: &str) -> bool {
+    const IAM: &[&str] = &[
+        "AWS::IAM::Role",
+        "AWS::IAM::User",
+        "AWS::IAM::Group",
+        "AWS::IAM::Policy",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::IAM::RolePolicy",
+        "AWS::IAM::UserPolicy",
+        "AWS::IAM::GroupPolicy",
+    ];
+    let Ok(root) = yaml::parse(text) else { return false };
+    let Some(NodeKind::Map(resources)) = root.get("Resources").map(|r| &r.kind) else { return false };
+    resources.iter().all(|(_, resource)| {
+        resource.get("Type").and_then(Node::str).is_some_and(|kind| {
+            !kind.contains("${") && !IAM.contains(&kind) && !RESOURCE_POLICIES.iter().any(|(t, ..)| *t == kind)
+        })
+    })
 }
 
 /// Resource policies: the resource type, its document property, the property naming what it is
@@ -84,6 +114,8 @@ struct Reader<'n> {
     unit: String,
     /// Who can assume each role of the template, by logical ID.
     roles: HashMap<String, Audience>,
+    /// Parameter values the stack is deployed with.
+    given: &'n HashMap<String, Value>,
 }
 
 /// The intrinsic function a node calls, by its long name (`Fn::Sub`, `Ref`), and its argument.
@@ -592,8 +624,15 @@ impl<'n> Reader<'n> {
             _ if target.starts_with("AWS::") => return self.unknown(format!("${{{target}}}"), span, None),
             _ => {}
         }
+        let given = self.given.get(target);
+        if let Some(value) = given.filter(|v| !matches!(v, Value::Unknown(_))) {
+            let mut value = value.clone();
+            value.anchor(span);
+            return value;
+        }
         if let Some(parameter) = self.parameters.and_then(|p| p.get(target)) {
-            let Some(default) = parameter.get("Default") else {
+            // A value given but not known overrides the default all the same.
+            let Some(default) = parameter.get("Default").filter(|_| given.is_none()) else {
                 let mut text_of =
                     |key: &str| Some(self.eval(parameter.get(key)?, depth + 1).text()?.as_str().to_string());
                 let stated = text_of("MinLength").and_then(|m| m.parse().ok());
@@ -602,7 +641,14 @@ impl<'n> Reader<'n> {
                 let pattern = text_of("AllowedPattern").and_then(|p| super::pattern::min_length(&p)).filter(|&n| n > 1);
                 let min_length = stated.max(pattern);
                 self.template.inputs.push(super::Input { span, name: target.to_string(), min_length });
-                let why = format!("parameter `{target}` has no Default: its value is given when the stack is deployed");
+                let why = match given.and_then(Value::text) {
+                    Some(value) => {
+                        format!("parameter `{target}` is given `{}`, known only when Terraform runs", value.as_str())
+                    }
+                    None => {
+                        format!("parameter `{target}` has no Default: its value is given when the stack is deployed")
+                    }
+                };
                 return self.unknown(format!("${{{target}}}"), span, Some(why));
             };
             let mut value = self.eval(default, depth + 1);

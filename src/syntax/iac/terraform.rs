@@ -1,7 +1,9 @@
 //! Terraform: the policies of `oci_identity_policy`, `aws_iam_role` (`assume_role_policy`,
 //! `inline_policy` blocks, `managed_policy_arns`), `aws_iam_role_policy` (and the user and group
 //! forms), `aws_iam_policy`, `aws_s3_bucket_policy` and `data "aws_iam_policy_document"`, with
-//! `aws_iam_*_policy_attachment` linking policies to the roles that carry them.
+//! `aws_iam_*_policy_attachment` linking policies to the roles that carry them. The CloudFormation
+//! template of `aws_cloudformation_stack` and `aws_cloudformation_stack_set` is read by
+//! [`stack`].
 //!
 //! A module is a directory: the other `.tf` files beside the one read give it variables, locals,
 //! policy documents and attachments, but only the policies written in the file read are linted
@@ -10,6 +12,7 @@
 //! use, with the kind the use gives it: trust for `assume_role_policy`).
 
 mod eval;
+mod stack;
 
 use super::text::{Escapes, Text};
 use super::value::Value;
@@ -66,6 +69,9 @@ const ATTACHMENTS: &[(&str, &[&str])] = &[
 /// The definitions of one module: every `.tf` file of a directory, the file read first.
 pub(super) struct Module<'b> {
     pub texts: Vec<&'b str>,
+    /// The files' names, where the caller gives them, for findings placed at a reference to text
+    /// in another file.
+    pub names: Vec<&'b str>,
     /// Reads a file relative to the module's directory (`templatefile`), if it can.
     pub load: &'b dyn Fn(&str) -> Option<String>,
     pub variables: HashMap<&'b str, (usize, &'b Block)>,
@@ -77,9 +83,15 @@ pub(super) struct Module<'b> {
 }
 
 impl<'b> Module<'b> {
-    fn new(texts: Vec<&'b str>, bodies: &'b [(usize, HclBody)], load: &'b dyn Fn(&str) -> Option<String>) -> Self {
+    fn new(
+        texts: Vec<&'b str>,
+        names: Vec<&'b str>,
+        bodies: &'b [(usize, HclBody)],
+        load: &'b dyn Fn(&str) -> Option<String>,
+    ) -> Self {
         let mut module = Module {
             texts,
+            names,
             load,
             variables: HashMap::new(),
             locals: HashMap::new(),
@@ -161,6 +173,12 @@ impl Site<'_> {
 /// Reads `text`, a Terraform file, with the texts of the other `.tf` files of its module; `load`
 /// reads the files `templatefile(…)` names, relative to the module.
 pub fn read(text: &str, siblings: &[&str], load: &dyn Fn(&str) -> Option<String>) -> Template {
+    let unnamed: Vec<(&str, &str)> = siblings.iter().map(|text| ("", *text)).collect();
+    read_module(text, &unnamed, load)
+}
+
+/// [`read`], with each sibling's file name beside its text.
+pub fn read_module(text: &str, siblings: &[(&str, &str)], load: &dyn Fn(&str) -> Option<String>) -> Template {
     let body = match hcl_edit::parser::parse_body(text) {
         Ok(body) => body,
         Err(e) => {
@@ -173,10 +191,11 @@ pub fn read(text: &str, siblings: &[&str], load: &dyn Fn(&str) -> Option<String>
     // Siblings that do not parse are left out: their own check reports them.
     let mut bodies = vec![(0, body)];
     bodies.extend(
-        siblings.iter().enumerate().filter_map(|(i, t)| hcl_edit::parser::parse_body(t).ok().map(|b| (i + 1, b))),
+        siblings.iter().enumerate().filter_map(|(i, (_, t))| hcl_edit::parser::parse_body(t).ok().map(|b| (i + 1, b))),
     );
-    let texts: Vec<&str> = std::iter::once(text).chain(siblings.iter().copied()).collect();
-    let module = Module::new(texts, &bodies, load);
+    let texts: Vec<&str> = std::iter::once(text).chain(siblings.iter().map(|(_, t)| *t)).collect();
+    let names: Vec<&str> = std::iter::once("").chain(siblings.iter().map(|(n, _)| *n)).collect();
+    let module = Module::new(texts, names, &bodies, load);
     let mut template = Template::default();
     let lines = LineIndex::new(text);
     let mut reader =
@@ -222,6 +241,9 @@ impl<'b> Reader<'_, 'b> {
             }
             if kind == "oci_identity_policy" {
                 self.oci_policy(name, block);
+            }
+            if stack::STACKS.contains(&kind) && self.existence(block, 0).is_some() {
+                self.stack(kind, name, block);
             }
         }
         for site in sites.iter().filter(|s| s.file == 0) {
