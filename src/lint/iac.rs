@@ -28,10 +28,9 @@ pub(super) enum Flavor {
 
 /// Rules whose verdict on a value needs the value itself: how it is spelled (an ARN's shape, an
 /// action's name, an OCID's shape), which account a principal is, which group an OCI grant goes
-/// to, what an ExternalId is. A
-/// placeholder stands for a value given when the template is deployed (a parameter without a
-/// default, a data source, a custom resource's output, a compartment's `${var.…}` OCID), so
-/// their findings on one are not reported: IAC002 reports the
+/// to, what an ExternalId is. A placeholder stands for a value given when the template is
+/// deployed (a parameter without a default, a data source, a custom resource's output, a
+/// compartment's `${var.…}` OCID), so their findings on one are not reported: IAC002 reports the
 /// placeholder where a verdict depends on it, and an ExternalId entered at deploy time is the
 /// right way to give each customer its own.
 fn needs_the_value(code: &str) -> bool {
@@ -313,7 +312,7 @@ fn external(
                 span: policy.span,
                 message: format!("the policy file `{path}` cannot be read ({e}), so it is not checked"),
                 unit: Some(policy.unit.clone()),
-                open: crate::syntax::iac::Open::Any,
+                open: Open::Any,
             };
             return vec![unresolved_reference::diagnostic(&unresolved)];
         }
