@@ -48,13 +48,10 @@ fn quota(kind: Kind, attachment: Attachment) -> (usize, &'static str) {
 pub fn check(policy: &Policy, cx: &mut Context) {
     let (limit, what) = quota(policy.kind, policy.attachment);
     let size = policy.minified_len;
-    // Integer arithmetic: warn from 90% on.
-    if size * 10 < limit * 9 {
-        return;
-    }
+    let Some(severity) = fullness(size, limit) else { return };
     let at = Span::new(policy.span.start, policy.span.start + 1);
     let (size_text, limit_text) = (thousands(size), thousands(limit));
-    let diagnostic = if size > limit {
+    let diagnostic = if severity == Severity::Error {
         Diagnostic::new(
             &RULE,
             at,
@@ -75,6 +72,16 @@ pub fn check(policy: &Policy, cx: &mut Context) {
         diagnostic
     };
     cx.report(diagnostic);
+}
+
+/// How `used` of a quota of `limit` is judged: nothing below 90%, a warning up to the quota, an
+/// error past it (none for a quota of 0, which says nothing).
+pub(crate) fn fullness(used: usize, limit: usize) -> Option<Severity> {
+    // Integer arithmetic: warn from 90% on.
+    if limit == 0 || used * 10 < limit * 9 {
+        return None;
+    }
+    Some(if used > limit { Severity::Error } else { Severity::Warning })
 }
 
 /// `6144` → `6,144`.

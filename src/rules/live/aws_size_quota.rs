@@ -1,5 +1,5 @@
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::aws::size_limit::thousands;
+use crate::diagnostic::Diagnostic;
+use crate::rules::aws::size_limit::{fullness, thousands};
 use crate::rules::{Context, declare_rule};
 use crate::syntax::snapshot::EntityKind;
 use crate::syntax::snapshot::Live;
@@ -48,18 +48,13 @@ pub fn check(live: &Live, cx: &mut Context) {
 
 /// Reports `used` of `limit` from 90% on: a warning below the quota, an error above it.
 fn judge(cx: &mut Context, span: crate::span::Span, used: usize, limit: usize, what: String, quota: &str) {
-    // Integer arithmetic: warn from 90% on.
-    if limit == 0 || used * 10 < limit * 9 {
-        return;
-    }
+    let Some(severity) = fullness(used, limit) else { return };
     let mut diagnostic = Diagnostic::new(
         &RULE,
         span,
         format!("{what}, {}% of the {} the account allows ({quota})", used * 100 / limit, thousands(limit)),
     )
     .with_help("leave room for the vendor's next permission: move statements into a managed policy");
-    if used > limit {
-        diagnostic.severity = Severity::Error;
-    }
+    diagnostic.severity = severity;
     cx.report(diagnostic);
 }
